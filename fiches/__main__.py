@@ -1,0 +1,5 @@
+import sys
+
+from fiches.cli import main
+
+sys.exit(main())

@@ -1,0 +1,45 @@
+"""Serve Leaflet and MarkerCluster from the app itself (no CDN).
+
+The files come from the XStatic packages installed by requirements.txt and are copied
+into ``static/vendor/`` (git-ignored), which Streamlit serves at ``/app/static/vendor/``
+when ``server.enableStaticServing`` is on.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from pathlib import Path
+
+from fiches import paths
+
+URL_PREFIX = "/app/static/vendor"
+LEAFLET_JS = f"{URL_PREFIX}/leaflet/leaflet.js"
+LEAFLET_CSS = f"{URL_PREFIX}/leaflet/leaflet.css"
+LEAFLET_IMAGES = f"{URL_PREFIX}/leaflet/images/"
+CLUSTER_JS = f"{URL_PREFIX}/markercluster/leaflet.markercluster.js"
+CLUSTER_CSS = f"{URL_PREFIX}/markercluster/MarkerCluster.css"
+CLUSTER_DEFAULT_CSS = f"{URL_PREFIX}/markercluster/MarkerCluster.Default.css"
+
+
+def _sources() -> dict[str, Path]:
+    import xstatic.pkg.leaflet as leaflet
+    import xstatic.pkg.leaflet_markercluster as cluster
+
+    return {"leaflet": Path(leaflet.BASE_DIR), "markercluster": Path(cluster.BASE_DIR)}
+
+
+def ensure_static_assets(target: Path = paths.STATIC / "vendor") -> list[Path]:
+    """Copy the packaged files into ``target`` when missing or different; return copies."""
+    copied: list[Path] = []
+    for name, src_dir in _sources().items():
+        for src in src_dir.rglob("*"):
+            if src.is_dir() or src.suffix == ".map" or "esm" in src.name:
+                continue
+            dst = target / name / src.relative_to(src_dir)
+            if dst.exists() and filecmp.cmp(src, dst, shallow=False):
+                continue
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+            copied.append(dst)
+    return copied

@@ -1,0 +1,86 @@
+"""Command line: ``python -m fiches {build,import,report,assets}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from fiches import paths
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from fiches.build import build
+    from fiches.store import data_lock, write_atomic
+
+    data_dir = Path(args.data_dir)
+    with data_lock(data_dir):
+        result = build(data_dir=data_dir)
+        write_atomic(
+            {data_dir / "fiches.csv": result.fiches_csv(), data_dir / "places.csv": result.places_csv()}
+        )
+    for w in result.warnings:
+        print(f"attention : {w}", file=sys.stderr)
+    print(f"{len(result.fiches)} fiches, {len(result.places)} lieux -> {data_dir}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from fiches.importer import ImportError_, apply_import, decode_document, plan_import
+    from fiches.parse import ParseError
+
+    path = Path(args.document)
+    data_dir = Path(args.data_dir)
+    try:
+        text = decode_document(path.read_bytes(), path.name)
+        plan = plan_import(text, path.name, data_dir=data_dir)
+    except FileNotFoundError:
+        print(f"erreur : document introuvable : {path}", file=sys.stderr)
+        return 2
+    except (ParseError, ImportError_) as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    print(plan.summary())
+    if args.dry_run:
+        print("(essai à blanc : aucun fichier modifié)")
+        return 0
+    apply_import(plan, data_dir=data_dir)
+    print(f"importé dans {data_dir}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from fiches.report import places_report
+    from fiches.store import load_tables
+
+    data_dir = Path(args.data_dir)
+    fiches, places, warnings = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    print(places_report(fiches, places))
+    for w in warnings:
+        print(f"attention : {w}", file=sys.stderr)
+    return 0
+
+
+def _cmd_assets(args: argparse.Namespace) -> int:
+    from fiches.assets import ensure_static_assets
+
+    copied = ensure_static_assets()
+    print(f"static/vendor : {len(copied)} fichier(s) copié(s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fiches", description=__doc__)
+    parser.add_argument("--data-dir", default=str(paths.DATA), help="dossier data/ (défaut : %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="reconstruire data/fiches.csv et data/places.csv").set_defaults(func=_cmd_build)
+    imp = sub.add_parser("import", help="importer un document de fiches (même format)")
+    imp.add_argument("document")
+    imp.add_argument("--dry-run", action="store_true", help="afficher sans rien écrire")
+    imp.set_defaults(func=_cmd_import)
+    sub.add_parser("report", help="lieux de chaque fiche : niveau, précision, source").set_defaults(
+        func=_cmd_report
+    )
+    sub.add_parser("assets", help="copier Leaflet dans static/vendor").set_defaults(func=_cmd_assets)
+    args = parser.parse_args(argv)
+    return args.func(args)

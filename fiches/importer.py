@@ -1,0 +1,132 @@
+"""Import another document of fiches: parse, merge, preview, then write atomically.
+
+New fiches get new ids; a fiche already present (same title) is updated in place and
+keeps its curation. The same plan serves the command line (which writes ``data/``) and
+the Importer page (which only offers the updated CSV for download).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fiches import paths
+from fiches.build import BuildResult, Source, build, load_sources
+from fiches.parse import ParsedDocument, parse_document
+from fiches.store import data_lock, read_table, write_atomic
+from fiches.schema import FICHE_COLUMNS
+from fiches.text import slugify
+
+MAX_DOCUMENT_BYTES = 2_000_000
+_DATE = re.compile(
+    r"\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|"
+    r"septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b",
+    re.I,
+)
+_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+}  # fmt: skip
+
+
+class ImportError_(ValueError):
+    """The document cannot be imported; the message is French and says why."""
+
+
+@dataclass
+class ImportPlan:
+    source: Source
+    document: ParsedDocument
+    text: str
+    result: BuildResult
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Document « {self.source.fichier} » : {len(self.document.fiches)} fiche(s) lue(s)."]
+        lines += [f"  + ajoutée : {fid}" for fid in self.added]
+        lines += [f"  ~ mise à jour : {fid}" for fid in self.changed]
+        if self.unchanged:
+            lines.append(f"  = inchangée(s) : {len(self.unchanged)}")
+        lines += [f"  ! {w}" for w in self.result.warnings]
+        return "\n".join(lines)
+
+
+def decode_document(data: bytes, name: str) -> str:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ImportError_(f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})")
+    if b"\x00" in data:
+        raise ImportError_(f"{name} : ce n'est pas un document texte")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{name} : le document doit être un texte en UTF-8") from exc
+
+
+def _source_for(doc: ParsedDocument, filename: str, existing: list[Source]) -> Source:
+    stem = slugify(Path(filename).stem, max_length=60)
+    sid, n = stem, 2
+    ids = {s.id for s in existing}
+    while sid in ids:
+        sid, n = f"{stem}-{n}", n + 1
+    title = " ".join(doc.preamble[:2]) or Path(filename).stem
+    date = ""
+    for line in doc.preamble:
+        m = _DATE.search(line)
+        if m:
+            date = f"{int(m.group(3)):04d}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+            break
+    reference = " — ".join(doc.preamble[1:3] or [title])
+    return Source(sid, f"{sid}.txt", title, date, reference.replace("^", ""))
+
+
+def plan_import(text: str, filename: str, *, data_dir: Path = paths.DATA) -> ImportPlan:
+    """Parse and merge in memory; nothing is written. Raises ParseError on a bad document."""
+    doc = parse_document(text, name=filename)
+    sources = load_sources(data_dir / "sources.toml")
+    source = _source_for(doc, filename, sources)
+    result = build(data_dir=data_dir, extra=[(source, doc)])
+    old = {}
+    path = data_dir / "fiches.csv"
+    if path.exists():
+        table = read_table(path, FICHE_COLUMNS).table
+        old = {row["id"]: row for row in table.to_dict("records")}
+    plan = ImportPlan(source, doc, text, result)
+    for row in result.fiches:
+        before = old.get(row["id"])
+        if before is None:
+            plan.added.append(row["id"])
+        elif any(before.get(c, "") != row[c] for c in FICHE_COLUMNS):
+            plan.changed.append(row["id"])
+        else:
+            plan.unchanged.append(row["id"])
+    return plan
+
+
+def _sources_entry(source: Source) -> str:
+    def q(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return (
+        f"\n[{source.id}]\nfichier = {q(source.fichier)}\ntitre = {q(source.titre)}\n"
+        f"date = {q(source.date)}\nreference = {q(source.reference)}\n"
+    )
+
+
+def apply_import(plan: ImportPlan, *, data_dir: Path = paths.DATA) -> None:
+    """Write the document, its source entry and both tables, atomically, under a lock."""
+    with data_lock(data_dir):
+        sources_path = data_dir / "sources.toml"
+        # Re-plan under the lock: another import may have landed meanwhile.
+        fresh = plan_import(plan.text, plan.source.fichier, data_dir=data_dir)
+        write_atomic(
+            {
+                data_dir / "raw" / fresh.source.fichier: fresh.text,
+                data_dir / "fiches.csv": fresh.result.fiches_csv(),
+                data_dir / "places.csv": fresh.result.places_csv(),
+                sources_path: sources_path.read_text(encoding="utf-8") + _sources_entry(fresh.source),
+            }
+        )

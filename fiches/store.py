@@ -1,0 +1,233 @@
+"""Read, validate and write the built tables (``data/fiches.csv``, ``data/places.csv``).
+
+Structural problems (missing or empty file, wrong encoding, missing column, duplicate
+ids) refuse the file with a :class:`DataError` naming file, row and column. A bad row
+(truncated line, invalid year, coordinates outside France or not numbers) is skipped and
+reported as a warning naming file, row and column; the app shows those warnings.
+Writes are atomic (temporary file + ``os.replace``) under an exclusive lock.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fiches.schema import FICHE_COLUMNS, LEVELS, LIST_SEPARATOR, PLACE_COLUMNS
+
+# Metropolitan France and overseas départements, generously bounded.
+FRANCE_BOUNDS = ((-21.5, -63.2), (51.2, 55.9))
+_METRO = ((41.0, -5.8), (51.2, 9.9))
+
+
+class DataError(ValueError):
+    """A data file that cannot be used; the message is French and names the place."""
+
+
+@dataclass
+class Loaded:
+    table: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+
+
+def split_list(cell: str) -> list[str]:
+    return [v for v in (cell or "").split(LIST_SEPARATOR) if v]
+
+
+def join_list(values: Sequence[str]) -> str:
+    return LIST_SEPARATOR.join(values)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(f"{path.name} : fichier introuvable ({path})") from exc
+    if not raw.strip():
+        raise DataError(f"{path.name} : fichier vide")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{path.name}, ligne {line} : encodage invalide, le fichier doit être en UTF-8"
+            " (enregistré en latin-1 ?)"
+        ) from exc
+
+
+def read_table(path: Path, columns: dict[str, str]) -> Loaded:
+    """Read a CSV with every cell as text; check columns and row lengths."""
+    text = _read_text(path)
+    warnings: list[str] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as exc:  # pragma: no cover - empty handled above
+        raise DataError(f"{path.name} : fichier vide") from exc
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise DataError(f"{path.name}, ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}")
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not row:
+                continue
+            if len(row) != len(header):
+                warnings.append(
+                    f"{path.name}, ligne {line} : {len(row)} champs au lieu de {len(header)}"
+                    " (ligne tronquée ?) : ligne ignorée"
+                )
+                continue
+            rows.append(row)
+    except csv.Error as exc:
+        warnings.append(f"{path.name}, ligne {reader.line_num} : {exc} : fin du fichier ignorée")
+    table = pd.DataFrame(rows, columns=header, dtype=str)
+    table.attrs["line"] = list(range(2, len(rows) + 2))
+    return Loaded(table, warnings)
+
+
+def _drop(table: pd.DataFrame, mask: pd.Series, warnings: list[str], message) -> pd.DataFrame:
+    for idx in table.index[mask]:
+        warnings.append(message(idx))
+    return table[~mask]
+
+
+def validate_fiches(loaded: Loaded, name: str = "fiches.csv") -> Loaded:
+    table, warnings = loaded.table, list(loaded.warnings)
+    table = table.reset_index(drop=True)
+    line = pd.Series(range(2, len(table) + 2), index=table.index)
+    dup = table["id"].duplicated(keep=False) & (table["id"] != "")
+    if dup.any():
+        first = table.index[dup][0]
+        raise DataError(
+            f"{name}, ligne {line[first]}, colonne id : identifiant en double « {table.at[first, 'id']} »"
+        )
+    table = _drop(
+        table,
+        ~table["id"].str.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
+        warnings,
+        lambda i: f"{name}, ligne {line[i]}, colonne id : identifiant invalide « {table.at[i, 'id'][:40]} » : ligne ignorée",
+    )
+    table = _drop(
+        table,
+        table["titre"].str.strip() == "",
+        warnings,
+        lambda i: f"{name}, ligne {line[i]}, colonne titre : titre vide : ligne ignorée",
+    )
+    for col in ("annee_debut", "ordre"):
+        bad = ~table[col].str.fullmatch(r"\d{1,4}" if col == "ordre" else r"(\d{4})?")
+        table = _drop(
+            table,
+            bad,
+            warnings,
+            lambda i, col=col: f"{name}, ligne {line[i]}, colonne {col} : valeur invalide « {table.at[i, col][:20]} » : ligne ignorée",
+        )
+    out = table.copy()
+    out["ordre"] = out["ordre"].astype(int)
+    out["annee_debut"] = pd.to_numeric(out["annee_debut"].replace("", None), errors="coerce").astype(
+        "Int64"
+    )
+    return Loaded(out.reset_index(drop=True), warnings)
+
+
+def validate_places(loaded: Loaded, fiche_ids: set[str], name: str = "places.csv") -> Loaded:
+    table, warnings = loaded.table.reset_index(drop=True), list(loaded.warnings)
+    line = pd.Series(range(2, len(table) + 2), index=table.index)
+    table = _drop(
+        table,
+        ~table["fiche_id"].isin(fiche_ids),
+        warnings,
+        lambda i: f"{name}, ligne {line[i]}, colonne fiche_id : fiche inconnue « {table.at[i, 'fiche_id'][:40]} » : ligne ignorée",
+    )
+    table = _drop(
+        table,
+        ~table["niveau"].isin(LEVELS),
+        warnings,
+        lambda i: f"{name}, ligne {line[i]}, colonne niveau : niveau inconnu « {table.at[i, 'niveau'][:20]} » : ligne ignorée",
+    )
+    lat = pd.to_numeric(table["lat"].replace("", None), errors="coerce")
+    lon = pd.to_numeric(table["lon"].replace("", None), errors="coerce")
+    empty = (table["lat"] == "") & (table["lon"] == "")
+    (lat_min, lon_min), (lat_max, lon_max) = FRANCE_BOUNDS
+    inside = lat.between(lat_min, lat_max) & lon.between(lon_min, lon_max)
+    for col, values in (("lat", lat), ("lon", lon)):
+        bad = ~empty & (values.isna() | ~inside)
+        table = _drop(
+            table,
+            bad.reindex(table.index, fill_value=False),
+            warnings,
+            lambda i, col=col: f"{name}, ligne {line[i]}, colonne {col} : coordonnée absente, invalide ou hors de France « {table.at[i, col][:20]} » : lieu ignoré",
+        )
+        lat, lon = lat.reindex(table.index), lon.reindex(table.index)
+        empty = empty.reindex(table.index)
+    dep_level_without_point = empty & (table["niveau"] != "departement")
+    for i in table.index[dep_level_without_point]:
+        warnings.append(
+            f"{name}, ligne {line[i]} : lieu « {table.at[i, 'nom']} » sans coordonnées : absent de la carte"
+        )
+    out = table.copy()
+    out["lat"] = lat.astype(float)
+    out["lon"] = lon.astype(float)
+    out["rang"] = pd.to_numeric(out["rang"], errors="coerce").fillna(0).astype(int)
+    return Loaded(out.reset_index(drop=True), warnings)
+
+
+def load_tables(fiches_path: Path, places_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Both tables, validated; raises DataError on a structural problem."""
+    fiches = validate_fiches(read_table(fiches_path, FICHE_COLUMNS), fiches_path.name)
+    places = validate_places(
+        read_table(places_path, PLACE_COLUMNS), set(fiches.table["id"]), places_path.name
+    )
+    return fiches.table, places.table, fiches.warnings + places.warnings
+
+
+def to_csv_text(rows: list[dict[str, str]], columns: Sequence[str]) -> str:
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="raise")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: row.get(c, "") for c in columns})
+    return buf.getvalue()
+
+
+@contextmanager
+def data_lock(directory: Path) -> Iterator[None]:
+    """Exclusive lock on a data directory: two imports never interleave."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".fiches.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def write_atomic(files: dict[Path, str]) -> None:
+    """Write every file to a temporary sibling, fsync, then replace each in turn.
+
+    A crash before the replacements leaves every target untouched.
+    """
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            temps.append((tmp, path))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
