@@ -20,7 +20,7 @@ _ORDINAL = re.compile(
     r"(\d+)\s?\^\s?(?:\{\s*(e|er|re|es|ers|res|ème|èmes|nd|nde|d)\s*\}|(e|er|re|es|ers|res|ème|èmes|nd|nde|d)\b)"
 )
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$~&#|!{}])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([-+=]|\d+[.)])(?=\s|$)")
+_LINE_START_SPECIAL = re.compile(r"^(\s*)(\d*)([-+=.)])(?=\s|$)")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.I)
 _URL_TRAILING = ".,;:!?)]}»"
 BULLET_GLYPHS = "●▪•◦■◾▫○"
@@ -65,7 +65,13 @@ def md_link(url: str) -> str:
 
 def escape_line_start(line: str) -> str:
     """Escape a paragraph start that Markdown would read as a list or heading marker."""
-    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + "\\" + m.group(2), line, count=1)
+    return _LINE_START_SPECIAL.sub(
+        lambda m: m.group(1) + m.group(2) + "\\" + m.group(3)
+        if (m.group(2) and m.group(3) in ".)") or (not m.group(2) and m.group(3) in "-+=")
+        else m.group(0),
+        line,
+        count=1,
+    )
 
 
 @dataclass

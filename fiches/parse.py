@@ -166,6 +166,13 @@ def parse_document(text: str, *, name: str = "document") -> ParsedDocument:
             preamble = [clean_spaces(x) for x in lines[:i] if clean_spaces(x)]
             break
 
+    if not any(
+        ("\t" in line and match_section(fold(_label_text(line.split("\t", 1)[0]))))
+        or _own_line_label(line) is not None
+        for line in lines[body_start:]
+    ):
+        raise ParseError(f"{name} : aucune fiche trouvée (aucune rubrique « Quoi ? », « Qui ? »…)")
+
     fiches: list[ParsedFiche] = []
     current: ParsedFiche | None = None
     section: str | None = None

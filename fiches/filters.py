@@ -1,0 +1,70 @@
+"""Filtering: OR within one filter, AND across filters; accent-insensitive search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from fiches.corpus import Corpus
+from fiches.text import fold
+
+# filter name -> corpus list column
+LIST_FILTERS: dict[str, str] = {
+    "bailleurs": "bailleurs",
+    "themes": "themes",
+    "types_porteurs": "types_porteurs",
+    "departements": "departements",
+    "communes": "communes",
+    "regions": "regions",
+}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    bailleurs: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    types_porteurs: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+    communes: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None  # inclusive; None = no year filter
+    q: str = ""
+    section: str = ""  # "" = every section
+
+    @property
+    def is_empty(self) -> bool:
+        return self == FilterState()
+
+
+def _any_of(lists: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    wanted_set = set(wanted)
+    return np.fromiter((not wanted_set.isdisjoint(v) for v in lists), dtype=bool, count=len(lists))
+
+
+def search_terms(q: str) -> list[str]:
+    return [t for t in fold(q).split() if t]
+
+
+def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
+    """Boolean Series over ``corpus.fiches``: which fiches pass every filter."""
+    mask = np.ones(len(corpus.fiches), dtype=bool)
+    for name, column in LIST_FILTERS.items():
+        wanted = getattr(state, name)
+        if wanted:
+            mask &= _any_of(corpus.lists[column], wanted)
+    if state.years is not None:
+        lo, hi = state.years
+        years = corpus.fiches["annee_debut"]
+        mask &= (years.ge(lo) & years.le(hi)).fillna(False).to_numpy(dtype=bool)
+    terms = search_terms(state.q)
+    if terms:
+        text = corpus.search[state.section or "all"]
+        for term in terms:
+            mask &= text.str.contains(term, regex=False).to_numpy(dtype=bool)
+    return pd.Series(mask, index=corpus.fiches.index)
+
+
+def apply_filters(corpus: Corpus, state: FilterState) -> pd.DataFrame:
+    return corpus.fiches[filter_mask(corpus, state).to_numpy()]

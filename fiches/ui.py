@@ -1,0 +1,394 @@
+"""Streamlit glue shared by ``app.py`` and the pages: the only module importing Streamlit.
+
+It loads the corpus (cached on the files' modification times), keeps the view in the URL,
+draws the shared sidebar and the detail panel of a fiche. Decisions live in the domain
+modules (filters, urlstate, mapping, render); this module only wires them to widgets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from fiches import paths
+from fiches.assets import ensure_static_assets
+from fiches.corpus import Corpus, load_corpus
+from fiches.curation import CurationError
+from fiches.filters import FilterState, apply_filters
+from fiches.markup import escape_md
+
+__all__ = ["escape_md"]
+from fiches.render import fiche_html, fiche_markdown, section_heading
+from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
+from fiches.store import DataError, split_list
+from fiches.urlstate import IGNORED_PARAMS, ViewState, parse_query, to_query
+
+PAGE_SIZE = 25
+FILTER_KEYS = {
+    "bailleurs": "f_bailleurs",
+    "themes": "f_themes",
+    "types_porteurs": "f_types",
+    "departements": "f_deps",
+    "communes": "f_communes",
+    "regions": "f_regions",
+}
+
+
+@dataclass
+class Context:
+    corpus: Corpus
+    state: FilterState
+    view: ViewState
+    filtered: pd.DataFrame
+
+
+def data_dir() -> Path:
+    """The data folder: ``FICHES_DATA_DIR`` when set (tests, benchmarks), else ``data/``."""
+    return Path(os.environ.get("FICHES_DATA_DIR", paths.DATA))
+
+
+@st.cache_resource(show_spinner=False)
+def _assets_ready() -> bool:
+    ensure_static_assets()
+    return True
+
+
+# cache_resource, not cache_data: the corpus is read-only, and cache_data would unpickle a
+# copy of every table (seconds at 100,000 fiches) on each rerun. Keyed on the modification
+# times, so an edited file is reloaded.
+@st.cache_resource(show_spinner="Chargement des fiches…", max_entries=2)
+def _load(directory: str, mtimes: tuple[float, ...]) -> Corpus:
+    return load_corpus(Path(directory))
+
+
+def corpus() -> Corpus:
+    directory = data_dir()
+    files = [directory / n for n in ("fiches.csv", "places.csv", "curation.toml")]
+    mtimes = tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files)
+    try:
+        return _load(str(directory), mtimes)
+    except (DataError, CurationError) as exc:
+        st.error(f"Les données ne peuvent pas être chargées : {escape_md(str(exc))}")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def setup() -> None:
+    _assets_ready()
+
+
+def _options(c: Corpus) -> dict[str, list[str]]:
+    return {name: c.options(name) for name in FILTER_KEYS}
+
+
+def _init_from_url(c: Corpus) -> None:
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    state, view, notices = parse_query(
+        params, options=_options(c), fiche_ids=c.ids, year_range=c.years()
+    )
+    for name, key in FILTER_KEYS.items():
+        st.session_state[key] = list(getattr(state, name))
+    if c.years():
+        st.session_state["f_years"] = state.years or c.years()
+    st.session_state["f_q"] = state.q
+    st.session_state["f_section"] = state.section
+    st.session_state["v_fiche"] = view.fiche
+    st.session_state["v_color"] = view.color_by
+    st.session_state["map_center"] = view.center
+    st.session_state["map_zoom"] = view.zoom
+    if view.fiche and view.center is None:
+        from fiches.mapping import view_of_fiche
+
+        framed = view_of_fiche(c, view.fiche)
+        if framed is not None:
+            st.session_state["map_center"], st.session_state["map_zoom"] = framed
+    st.session_state["url_notices"] = notices
+
+
+def reset_filters() -> None:
+    for key in FILTER_KEYS.values():
+        st.session_state[key] = []
+    st.session_state["f_q"] = ""
+    st.session_state["f_section"] = ""
+    st.session_state.pop("f_years", None)  # the sidebar sets it back to the full range
+    st.session_state["list_size"] = PAGE_SIZE
+
+
+def select_fiche(fiche_id: str) -> None:
+    st.session_state["v_fiche"] = fiche_id
+    st.session_state.pop("map_choice", None)
+
+
+def close_fiche() -> None:
+    st.session_state["v_fiche"] = ""
+
+
+def show_on_map(c: Corpus, fiche_id: str) -> None:
+    from fiches.mapping import view_of_fiche
+
+    view = view_of_fiche(c, fiche_id)
+    if view is not None:
+        st.session_state["map_center"], st.session_state["map_zoom"] = view
+    st.session_state["v_fiche"] = fiche_id
+    st.session_state["goto_map"] = True
+
+
+def _state_from_widgets(c: Corpus) -> FilterState:
+    years = st.session_state.get("f_years")
+    full = c.years()
+    return FilterState(
+        **{name: tuple(st.session_state.get(key, [])) for name, key in FILTER_KEYS.items()},
+        years=tuple(years) if years and full and tuple(years) != full else None,
+        q=st.session_state.get("f_q", "").strip()[:200],
+        section=st.session_state.get("f_section", ""),
+    )
+
+
+def sidebar() -> Context:
+    """Draw the shared filters; return the corpus, the states and the filtered fiches."""
+    c = corpus()
+    if "url_init" not in st.session_state:
+        _init_from_url(c)
+        st.session_state["url_init"] = True
+    theme_label = c.theme_label
+    with st.sidebar:
+        st.markdown("### Filtrer les actions")
+        st.text_input(
+            "Recherche libre",
+            key="f_q",
+            placeholder="ex. concertation, Joué, budget",
+            help="Sans tenir compte des accents ni des majuscules ; tous les mots doivent figurer.",
+        )
+        st.selectbox(
+            "Chercher dans",
+            options=["", *SECTION_KEYS],
+            format_func=lambda k: "toutes les rubriques" if not k else SECTION_BY_KEY[k].heading,
+            key="f_section",
+        )
+        st.multiselect("Bailleur", c.options("bailleurs"), key="f_bailleurs", placeholder="Tous")
+        st.multiselect(
+            "Thème", c.options("themes"), key="f_themes", format_func=theme_label, placeholder="Tous"
+        )
+        st.multiselect(
+            "Type de porteur", c.options("types_porteurs"), key="f_types", placeholder="Tous"
+        )
+        st.multiselect(
+            "Département",
+            sorted(c.options("departements")),
+            key="f_deps",
+            format_func=lambda code: f"{code} – {c.departements.get(code, code)}",
+            placeholder="Tous",
+        )
+        st.multiselect("Commune", c.options("communes"), key="f_communes", placeholder="Toutes")
+        st.multiselect("Région", c.options("regions"), key="f_regions", placeholder="Toutes")
+        years = c.years()
+        if years and years[0] < years[1]:
+            if not st.session_state.get("f_years"):
+                st.session_state["f_years"] = years
+            st.slider(
+                "Année de début", years[0], years[1], key="f_years",
+                help="Restreindre la période exclut les fiches dont l'année n'est pas indiquée.",
+            )  # fmt: skip
+        st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
+        st.radio(
+            "Couleur des marqueurs",
+            options=["theme", "bailleur"],
+            format_func=lambda v: "par thème" if v == "theme" else "par bailleur",
+            key="v_color",
+            horizontal=True,
+        )
+        notices = st.session_state.get("url_notices") or []
+        if notices:
+            st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
+    state = _state_from_widgets(c)
+    fiche = st.session_state.get("v_fiche", "")
+    if fiche and fiche not in c.fiches.index:
+        fiche = ""
+    view = ViewState(fiche=fiche, color_by=st.session_state.get("v_color", "theme"))
+    view = _sync_url(c, state, view)
+    return Context(c, state, view, apply_filters(c, state))
+
+
+def _sync_url(c: Corpus, state: FilterState, view: ViewState) -> ViewState:
+    """Write the view into the URL, keeping the map position the map itself wrote there."""
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    position = {k: current[k] for k in ("lat", "lon", "z") if k in current}
+    if position:
+        _, parsed, _ = parse_query(position, options={}, fiche_ids=[], year_range=None)
+        view = replace(view, center=parsed.center, zoom=parsed.zoom)
+    desired: dict[str, list[str]] = {
+        k: v if isinstance(v, list) else [v] for k, v in to_query(state, view).items()
+    }
+    for k in IGNORED_PARAMS:
+        if k in current:
+            desired[k] = current[k]
+    if desired != current:
+        st.query_params.from_dict(desired)
+    return view
+
+
+def share_url(ctx: Context, page: str = "") -> str:
+    base = str(st.context.url or "").split("?")[0]
+    if page:
+        base = base.rsplit("/", 1)[0] + "/" + page if base.count("/") > 2 else base + page
+    query = to_query(ctx.state, ctx.view)
+    from urllib.parse import urlencode
+
+    return base + ("?" + urlencode(query, doseq=True) if query else "")
+
+
+def count_line(ctx: Context) -> str:
+    n, total = len(ctx.filtered), len(ctx.corpus.fiches)
+    return f"**{n} action{'s' if n > 1 else ''} sur {total}**"
+
+
+def fiche_list(ctx: Context, key: str) -> None:
+    """The filtered fiches as buttons (the keyboard alternative to the map), paginated."""
+    if ctx.filtered.empty:
+        st.info("Aucune action ne correspond à ces filtres. Élargissez la recherche ou réinitialisez les filtres.")
+        return
+    size = st.session_state.get("list_size", PAGE_SIZE)
+    for fid, title in zip(ctx.filtered.index[:size], ctx.filtered["titre"][:size], strict=True):
+        current = fid == ctx.view.fiche
+        st.button(
+            escape_md(title),
+            key=f"{key}-{fid}",
+            on_click=select_fiche,
+            args=(fid,),
+            type="primary" if current else "secondary",
+            width="stretch",
+        )
+    if len(ctx.filtered) > size:
+        st.button(
+            f"Afficher plus ({len(ctx.filtered) - size} restantes)",
+            key=f"{key}-more",
+            on_click=lambda: st.session_state.update(list_size=size + PAGE_SIZE * 4),
+        )
+
+
+def fiche_panel(ctx: Context, *, key: str) -> None:
+    """The detail panel of the selected fiche."""
+    c = ctx.corpus
+    fid = ctx.view.fiche
+    fiche = c.fiches.loc[fid]
+    places = c.places[c.places["fiche_id"] == fid]
+    with st.container(border=True, key=f"panel-{key}"):
+        st.markdown(f"#### {escape_md(fiche['titre'])}")
+        bailleurs = split_list(fiche["bailleurs"])
+        st.markdown(f"**Bailleur** : {escape_md(', '.join(bailleurs)) if bailleurs else 'aucun'}")
+        porteurs = split_list(fiche["porteurs"])
+        if porteurs:
+            st.markdown("**Porteurs** : " + escape_md(" ; ".join(porteurs)))
+        themes = split_list(fiche["themes"])
+        if themes:
+            st.markdown(
+                " ".join(f":blue-badge[{escape_md(c.theme_label(t))}]" for t in themes)
+            )
+        period = fiche["periode"] or (
+            str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else ""
+        )
+        if period:
+            st.markdown(f"**Période** : {escape_md(period)}")
+        for p in places.itertuples():
+            note = f" — {p.note}" if p.note else ""
+            st.markdown(f"**{escape_md(p.nom)}** · {escape_md(p.precision)}{escape_md(note)}")
+        cols = st.columns(2)
+        cols[0].button(
+            "Voir sur la carte", key=f"{key}-voir", on_click=show_on_map, args=(c, fid), width="stretch"
+        )
+        with cols[1].popover("Copier le lien", width="stretch"):
+            st.caption("Lien vers cette vue (filtres, fiche ouverte, position de la carte) :")
+            st.code(share_url(ctx), language=None, wrap_lines=True)
+        cols = st.columns(2)
+        theme_labels = {t: c.theme_label(t) for t in c.themes}
+        cols[0].download_button(
+            "Télécharger la fiche (HTML)",
+            fiche_html(fiche, places, theme_labels),
+            file_name=f"{fid}.html",
+            mime="text/html",
+            key=f"{key}-html",
+            width="stretch",
+        )
+        cols[1].download_button(
+            "Télécharger (Markdown)",
+            fiche_markdown(fiche, places, theme_labels),
+            file_name=f"{fid}.md",
+            mime="text/markdown",
+            key=f"{key}-md",
+            width="stretch",
+        )
+        for section in SECTION_KEYS:
+            st.markdown(f"##### {escape_md(section_heading(fiche, section))}")
+            text = fiche[f"section_{section}"]
+            st.markdown(text if text else "*Rubrique vide dans la fiche.*")
+        st.caption(f"Source : {escape_md(fiche['source'])}")
+        st.button("Fermer la fiche", key=f"{key}-close", on_click=close_fiche)
+
+
+def geojson_of(ctx: Context) -> str:
+    """The filtered fiches' places as GeoJSON (points, and département contours)."""
+    c = ctx.corpus
+    places = c.places[c.places["fiche_id"].isin(ctx.filtered.index)]
+    deps = {
+        f["properties"]["code"]: f["geometry"]
+        for f in c.contours["features"]
+        if f["properties"]["kind"] == "departement"
+    }
+    features = []
+    for p in places.itertuples():
+        if pd.notna(p.lat):
+            geometry = {"type": "Point", "coordinates": [p.lon, p.lat]}
+        elif p.niveau == "departement" and p.code_departement in deps:
+            geometry = deps[p.code_departement]
+        else:
+            geometry = None
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "fiche_id": p.fiche_id,
+                    "titre": c.fiches.at[p.fiche_id, "titre"],
+                    "lieu": p.nom,
+                    "niveau": p.niveau,
+                    "precision": p.precision,
+                    "commune": p.commune,
+                    "departement": p.code_departement,
+                    "themes": split_list(c.fiches.at[p.fiche_id, "themes"]),
+                    "bailleurs": split_list(c.fiches.at[p.fiche_id, "bailleurs"]),
+                },
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+def context() -> Context:
+    """The context computed by ``app.py`` in this run (or computed now, for a lone page)."""
+    ctx = st.session_state.get("ctx")
+    return ctx if isinstance(ctx, Context) else sidebar()
+
+
+def cached_base_map(factory):
+    """A fresh base map each run (st_folium mutates it), from the cached contours."""
+    return factory(ctx_contours(), tiles=os.environ.get("FICHES_TILES") or None)
+
+
+def ctx_contours() -> dict:
+    return context().corpus.contours
+
+
+def new_map_click(result: dict | None) -> str | None:
+    """The tooltip of a click not yet handled, else None (clicks are counted by the map)."""
+    count = (result or {}).get("last_object_clicked_count") or 0
+    if not count:
+        st.session_state["map_click_count"] = 0  # the map was (re)mounted
+        return None
+    if count == st.session_state.get("map_click_count"):
+        return None
+    st.session_state["map_click_count"] = count
+    return (result or {}).get("last_object_clicked_tooltip")

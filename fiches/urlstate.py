@@ -1,0 +1,165 @@
+"""The whole view in the URL: filters, search, open fiche, colouring and map position.
+
+``parse_query`` never raises: every unknown key, unknown value, malformed or oversized
+value is dropped and reported in a notice; ``to_query`` writes the canonical form.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from fiches.filters import FilterState
+from fiches.schema import SECTION_KEYS
+
+# URL name -> FilterState field, for multi-valued filters
+LIST_PARAMS: dict[str, str] = {
+    "bailleur": "bailleurs",
+    "theme": "themes",
+    "porteur": "types_porteurs",
+    "dep": "departements",
+    "commune": "communes",
+    "region": "regions",
+}
+SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", "lat", "lon", "z")
+IGNORED_PARAMS = ("embed", "embed_options")  # Streamlit's own
+COLOR_MODES = ("theme", "bailleur")
+MAX_VALUE_LENGTH = 200
+MAX_VALUES = 50
+LAT_RANGE, LON_RANGE, ZOOM_RANGE = (41.0, 51.5), (-5.5, 10.0), (5, 18)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    fiche: str = ""
+    color_by: str = "theme"
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+
+
+def _short(value: str) -> str:
+    value = re.sub(r"\s+", " ", value)
+    return value if len(value) <= 30 else value[:29] + "…"
+
+
+def parse_query(
+    params: Mapping[str, Sequence[str]],
+    *,
+    options: Mapping[str, Sequence[str]],
+    fiche_ids: Sequence[str],
+    year_range: tuple[int, int] | None,
+) -> tuple[FilterState, ViewState, list[str]]:
+    """Read URL parameters (each key -> its list of values) into states plus notices.
+
+    ``options`` maps each FilterState list field to its allowed values.
+    """
+    notices: list[str] = []
+    fields: dict[str, object] = {}
+    view: dict[str, object] = {}
+
+    def last(key: str) -> str | None:
+        values = [v for v in params.get(key, []) if isinstance(v, str)]
+        if not values:
+            return None
+        value = values[-1]
+        if len(value) > MAX_VALUE_LENGTH:
+            notices.append(f"paramètre « {key} » trop long, ignoré")
+            return None
+        return value
+
+    for key in params:
+        if key not in LIST_PARAMS and key not in SCALAR_PARAMS and key not in IGNORED_PARAMS:
+            notices.append(f"paramètre inconnu « {_short(str(key))} » ignoré")
+
+    for key, field_name in LIST_PARAMS.items():
+        allowed = set(options.get(field_name, ()))
+        kept: list[str] = []
+        for value in list(params.get(key, []))[: MAX_VALUES * 4]:
+            if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or value not in allowed:
+                notices.append(f"valeur « {_short(str(value))} » inconnue pour « {key} », ignorée")
+            elif value not in kept:
+                kept.append(value)
+        if kept:
+            fields[field_name] = tuple(kept[:MAX_VALUES])
+
+    annees = last("annees")
+    if annees is not None:
+        m = re.fullmatch(r"(\d{4})-(\d{4})", annees)
+        if not m or year_range is None or int(m.group(1)) > int(m.group(2)):
+            notices.append(f"période « {_short(annees)} » invalide, ignorée")
+        else:
+            lo = max(int(m.group(1)), year_range[0])
+            hi = min(int(m.group(2)), year_range[1])
+            if lo > hi:
+                notices.append(f"période « {_short(annees)} » hors du corpus, ignorée")
+            elif (lo, hi) != year_range:
+                fields["years"] = (lo, hi)
+
+    q = last("q")
+    if q is not None and q.strip():
+        fields["q"] = q.strip()
+    section = last("section")
+    if section:
+        if section in SECTION_KEYS:
+            fields["section"] = section
+        else:
+            notices.append(f"section « {_short(section)} » inconnue, ignorée")
+
+    fiche = last("fiche")
+    if fiche:
+        if fiche in set(fiche_ids):
+            view["fiche"] = fiche
+        else:
+            notices.append(f"fiche « {_short(fiche)} » introuvable")
+    couleur = last("couleur")
+    if couleur:
+        if couleur in COLOR_MODES:
+            view["color_by"] = couleur
+        else:
+            notices.append(f"couleur « {_short(couleur)} » inconnue, ignorée")
+
+    lat, lon, z = last("lat"), last("lon"), last("z")
+    if lat is not None or lon is not None or z is not None:
+        try:
+            flat, flon, iz = float(lat or "nan"), float(lon or "nan"), int(z or "")
+            ok = (
+                math.isfinite(flat)
+                and math.isfinite(flon)
+                and LAT_RANGE[0] <= flat <= LAT_RANGE[1]
+                and LON_RANGE[0] <= flon <= LON_RANGE[1]
+                and ZOOM_RANGE[0] <= iz <= ZOOM_RANGE[1]
+            )
+        except ValueError:
+            ok = False
+        if ok:
+            view["center"], view["zoom"] = (round(flat, 4), round(flon, 4)), iz
+        else:
+            notices.append("position de carte invalide, ignorée")
+
+    return FilterState(**fields), ViewState(**view), notices
+
+
+def to_query(state: FilterState, view: ViewState) -> dict[str, str | list[str]]:
+    """Canonical URL parameters of a view (defaults omitted)."""
+    out: dict[str, str | list[str]] = {}
+    for key, field_name in LIST_PARAMS.items():
+        values = getattr(state, field_name)
+        if values:
+            out[key] = list(values)
+    if state.years is not None:
+        out["annees"] = f"{state.years[0]}-{state.years[1]}"
+    if state.q:
+        out["q"] = state.q
+    if state.section:
+        out["section"] = state.section
+    if view.fiche:
+        out["fiche"] = view.fiche
+    if view.color_by != "theme":
+        out["couleur"] = view.color_by
+    if view.center is not None and view.zoom is not None:
+        out["lat"] = f"{view.center[0]:.4f}"
+        out["lon"] = f"{view.center[1]:.4f}"
+        out["z"] = str(view.zoom)
+    return out

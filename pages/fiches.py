@@ -1,0 +1,59 @@
+"""Fiches: a table of the filtered fiches, downloads, and the detail panel."""
+
+import streamlit as st
+
+from fiches import ui
+from fiches.schema import FICHE_COLUMNS
+from fiches.store import to_csv_text
+
+ctx = ui.context()
+c = ctx.corpus
+
+st.title("Fiches")
+st.markdown(ui.count_line(ctx))
+
+table = ctx.filtered[["titre", "bailleurs", "themes", "departements", "communes", "annee_debut"]].copy()
+table["themes"] = ctx.filtered["themes"].map(
+    lambda s: ", ".join(c.theme_label(t) for t in s.split(" | ") if t)
+)
+event = st.dataframe(
+    table,
+    key="table",
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    column_config={
+        "titre": st.column_config.TextColumn("Titre", width="large"),
+        "bailleurs": "Bailleur",
+        "themes": "Thèmes",
+        "departements": "Départements",
+        "communes": "Communes",
+        "annee_debut": st.column_config.NumberColumn("Début", format="%d"),
+    },
+)
+rows = event.selection.rows if event else []
+if rows:
+    selected = ctx.filtered.index[rows[0]]
+    if selected != ctx.view.fiche:
+        ui.select_fiche(selected)
+        st.rerun()
+
+cols = st.columns(2)
+cols[0].download_button(
+    "Télécharger la sélection (CSV)",
+    to_csv_text(ctx.filtered[list(FICHE_COLUMNS)].astype(str).replace("<NA>", "").to_dict("records"), FICHE_COLUMNS),
+    file_name="fiches.csv",
+    mime="text/csv",
+    width="stretch",
+)
+cols[1].download_button(
+    "Télécharger les lieux (GeoJSON)",
+    ui.geojson_of(ctx),
+    file_name="fiches.geojson",
+    mime="application/geo+json",
+    width="stretch",
+)
+
+if ctx.view.fiche:
+    ui.fiche_panel(ctx, key="fiches")

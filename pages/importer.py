@@ -1,0 +1,80 @@
+"""Importer: parse another document of fiches, preview it, download the updated tables.
+
+The hosted app never writes to its own data: the updated CSV files are offered for
+download, to be committed (or imported with ``python -m fiches import``).
+"""
+
+import pandas as pd
+import streamlit as st
+
+from fiches import ui
+from fiches.importer import MAX_DOCUMENT_BYTES, ImportError_, decode_document, plan_import
+from fiches.parse import ParseError
+
+ui.context()
+st.title("Importer des fiches")
+st.markdown(
+    "Déposez un document de fiches d'expériences au même format que la collection de 2015 "
+    "(texte issu d'un PDF : une ligne « rubrique ⇥ texte » par rubrique, un sommaire en tête). "
+    "Rien n'est modifié sur le site : vous obtenez un aperçu, puis les tables mises à jour "
+    "à télécharger."
+)
+upload = st.file_uploader(
+    "Document texte (.txt, UTF-8)",
+    type=["txt", "md"],
+    accept_multiple_files=False,
+    max_upload_size=MAX_DOCUMENT_BYTES // 1_000_000,
+    key="import_file",
+)
+if upload is None:
+    st.stop()
+
+try:
+    text = decode_document(upload.getvalue(), upload.name)
+    plan = plan_import(text, upload.name, data_dir=ui.data_dir())
+except (ParseError, ImportError_) as exc:
+    st.error(f"Import impossible : {ui.escape_md(str(exc))}")
+    st.stop()
+
+st.success(
+    f"{len(plan.document.fiches)} fiche(s) lue(s) : {len(plan.added)} nouvelle(s), "
+    f"{len(plan.changed)} mise(s) à jour, {len(plan.unchanged)} inchangée(s)."
+)
+for warning in plan.result.warnings:
+    st.warning(ui.escape_md(warning))
+
+new_ids = set(plan.added) | set(plan.changed)
+rows = [r for r in plan.result.fiches if r["id"] in new_ids]
+st.subheader("Aperçu des fiches")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "id": r["id"],
+                "titre": r["titre"],
+                "état": "nouvelle" if r["id"] in plan.added else "mise à jour",
+                "rubriques remplies": sum(1 for k, v in r.items() if k.startswith("section_") and v),
+            }
+            for r in rows
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+st.subheader("Lieux détectés")
+places = [p for p in plan.result.places if p["fiche_id"] in new_ids]
+if places:
+    st.dataframe(
+        pd.DataFrame(places)[["fiche_id", "nom", "niveau", "precision", "source_geo", "note"]],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info("Aucun lieu reconnu : à compléter dans data/curation.toml.")
+cols = st.columns(2)
+cols[0].download_button(
+    "Télécharger fiches.csv mis à jour", plan.result.fiches_csv(), "fiches.csv", "text/csv"
+)
+cols[1].download_button(
+    "Télécharger places.csv mis à jour", plan.result.places_csv(), "places.csv", "text/csv"
+)

@@ -1,0 +1,33 @@
+"""Statistiques: counts by thème, bailleur, département and start year, following the filters."""
+
+import pandas as pd
+import streamlit as st
+
+from fiches import ui
+from fiches.stats import counts_by
+
+ctx = ui.context()
+c = ctx.corpus
+
+st.title("Statistiques")
+st.markdown(ui.count_line(ctx))
+if ctx.filtered.empty:
+    st.info("Aucune action ne correspond à ces filtres.")
+    st.stop()
+
+charts = {
+    "Par thème": counts_by(ctx.filtered, "themes", label=c.theme_label),
+    "Par bailleur": counts_by(ctx.filtered, "bailleurs", empty="Sans bailleur"),
+    "Par département": counts_by(
+        ctx.filtered, "departements", label=lambda d: f"{d} – {c.departements.get(d, d)}"
+    ),
+    "Par année de début": counts_by(ctx.filtered, "annee_debut", empty="Non indiquée"),
+}
+cols = st.columns(2)
+for i, (title, counts) in enumerate(charts.items()):
+    with cols[i % 2]:
+        st.subheader(title)
+        frame = pd.DataFrame({"valeur": counts.index, "actions": counts.values})
+        st.bar_chart(frame, x="valeur", y="actions", horizontal=True, x_label="", y_label="")
+        with st.expander("Tableau"):
+            st.dataframe(frame, hide_index=True, width="stretch")

@@ -1,0 +1,139 @@
+"""What a person sees in a real headless Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fiches.mapping import spread_points  # noqa: F401  (import check: domain importable)
+from tests.browser.conftest import MAP_FRAME, SCREENSHOTS, wait_for_map, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def map_counts(page) -> tuple[int, int]:
+    """(point places drawn as pins or inside clusters, département areas drawn)."""
+    frame = page.frame_locator(MAP_FRAME)
+    pins = frame.locator(".fiche-pin").count()
+    clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts())
+    areas = frame.locator("path.leaflet-interactive").count()
+    return pins + clustered, areas
+
+
+def open_filters(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
+def test_map_draws_every_place_offline(page, server, corpus, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    page.wait_for_timeout(1000)
+    points = int(corpus.places["lat"].notna().sum())
+    dep_areas = corpus.places.loc[corpus.places["niveau"] == "departement", "code_departement"].nunique()
+    assert map_counts(page) == (points, dep_areas)
+    page.screenshot(path=SCREENSHOTS / "carte-1280.png", full_page=True)
+
+
+def test_filter_on_bailleur_keeps_its_fiches_everywhere(page, server, corpus, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    open_filters(page, "Bailleur", "France Loire")
+    expected = corpus.fiches[corpus.fiches["bailleurs"].str.contains("France Loire")]
+    assert page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}").is_visible()
+    for title in expected["titre"]:
+        assert page.get_by_role("button", name=title, exact=True).is_visible()
+    assert page.get_by_role("button", name=corpus.fiches["titre"].iloc[0], exact=True).count() == 0
+    places = corpus.places[corpus.places["fiche_id"].isin(expected.index)]
+    want = (int(places["lat"].notna().sum()), places.loc[places["niveau"] == "departement", "code_departement"].nunique())
+    page.wait_for_timeout(800)
+    assert map_counts(page) == want
+    assert "bailleur=France+Loire" in page.url
+    # the Fiches page keeps the filter and lists exactly those fiches
+    page.get_by_role("link", name="Fiches").click()
+    wait_idle(page)
+    assert "bailleur=France+Loire" in page.url
+    assert page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}").is_visible()
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.wait_for()
+    assert grid.get_attribute("data-testid") == "stDataFrame"
+
+
+def test_click_on_marker_opens_its_panel(page, server, corpus, requests_log):
+    page.goto(server.url + "/?q=Rabiere")
+    wait_for_map(page)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".fiche-pin").first.click()
+    title = corpus.fiches.loc[corpus.fiches["titre"].str.contains("Rabière"), "titre"].iloc[0]
+    page.get_by_role("heading", name=title).wait_for(timeout=15_000)
+    assert "fiche=le-quartier-de-la-rabiere" in page.url
+    assert page.get_by_text("localisé au quartier").first.is_visible()
+
+
+def test_copied_link_reopens_same_view_in_fresh_browser(browser, server, corpus):
+    first = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = first.new_page()
+    page.goto(server.url + "/?theme=habitat-participatif")
+    wait_for_map(page)
+    page.get_by_role("button", name="Habitat participatif (France Loire)", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Copier le lien").click()
+    link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    first.close()
+    assert "theme=habitat-participatif" in link and "fiche=habitat-participatif-france-loire" in link
+    fresh = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = fresh.new_page()
+    page.goto(link)
+    wait_for_map(page)
+    page.get_by_role("heading", name="Habitat participatif (France Loire)").wait_for()
+    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").is_visible()
+    fresh.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("participatif", ["Habitat participatif (France Loire)", "Co-produire avec les habitants : les budgets participatifs (Logiparc)"]),
+        ("Joue", ["Le quartier de la Rabière avant-après : 2001-2014 (Joué-lès-Tours)"]),
+    ],
+)
+def test_search_ignores_accents(page, server, corpus, query, expected, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    box = page.get_by_role("textbox", name="Recherche libre")
+    box.fill(query)
+    box.press("Enter")
+    wait_idle(page)
+    from fiches.filters import FilterState, apply_filters
+
+    titles = list(apply_filters(corpus, FilterState(q=query))["titre"])
+    assert set(expected) <= set(titles)
+    assert page.get_by_text(re.compile(rf"^{len(titles)} actions? sur {len(corpus.fiches)}$")).is_visible()
+    for title in titles:
+        assert page.get_by_role("button", name=title, exact=True).is_visible()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_screenshots_with_panel_open(browser, server, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.goto(server.url + "/?fiche=les-comites-locaux-de-concertation-vallogis")
+    wait_for_map(page)
+    page.get_by_role("heading", name="Les Comités Locaux de Concertation (Vallogis)").wait_for()
+    page.wait_for_timeout(800)
+    page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}.png", full_page=False)
+    page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}-full.png", full_page=True)
+    context.close()
+
+
+def test_every_page_renders_without_error(page, server, requests_log):
+    for name in ("Fiches", "Statistiques", "Importer", "À propos", "Carte"):
+        page.goto(server.url)
+        wait_idle(page)
+        page.get_by_role("link", name=name).click()
+        wait_idle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0, name
