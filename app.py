@@ -14,13 +14,24 @@ st.set_page_config(
 ui.setup()
 
 PAGES = {
-    "carte": st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte", default=True),
-    "fiches": st.Page("pages/fiches.py", title="Fiches", icon=":material/table_rows:", url_path="fiches"),
-    "statistiques": st.Page(
-        "pages/statistiques.py", title="Statistiques", icon=":material/bar_chart:", url_path="statistiques"
+    "carte": st.Page(
+        "pages/carte.py", title="Carte", icon=":material/map:", url_path="carte", default=True
     ),
-    "importer": st.Page("pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"),
-    "a_propos": st.Page("pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a-propos"),
+    "fiches": st.Page(
+        "pages/fiches.py", title="Fiches", icon=":material/table_rows:", url_path="fiches"
+    ),
+    "statistiques": st.Page(
+        "pages/statistiques.py",
+        title="Statistiques",
+        icon=":material/bar_chart:",
+        url_path="statistiques",
+    ),
+    "importer": st.Page(
+        "pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"
+    ),
+    "a_propos": st.Page(
+        "pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a-propos"
+    ),
 }
 navigation = st.navigation(list(PAGES.values()))
 st.session_state["ctx"] = ui.sidebar()

@@ -106,7 +106,9 @@ def detect_places(fiche: ParsedFiche, gazetteer: Gazetteer) -> list[CuratedPlace
         for dep in deps:
             d = gazetteer.departement(dep)
             if d:
-                found.append(CuratedPlace(d["nom"], "departement", dep, "", "détecté automatiquement"))
+                found.append(
+                    CuratedPlace(d["nom"], "departement", dep, "", "détecté automatiquement")
+                )
     return found
 
 
@@ -141,10 +143,11 @@ def build_tables(
     gazetteer: Gazetteer,
 ) -> BuildResult:
     entries: dict[str, tuple[Source, ParsedFiche]] = {}
+    position: dict[str, tuple[int, int]] = {}  # where a fiche first appeared: it stays there
     by_title: dict[str, str] = {}
     warnings: list[str] = []
-    for source, doc in docs:
-        for fiche in doc.fiches:
+    for doc_rank, (source, doc) in enumerate(docs):
+        for fiche_rank, fiche in enumerate(doc.fiches):
             title_key = fold(fiche.title)
             if title_key in by_title:
                 entries[by_title[title_key]] = (source, fiche)
@@ -155,18 +158,17 @@ def build_tables(
                 fid, n = f"{base}-{n}", n + 1
             by_title[title_key] = fid
             entries[fid] = (source, fiche)
+            position[fid] = (doc_rank, fiche_rank)
 
     unknown = sorted(set(curation.fiches) - set(entries))
     for fid in unknown:
-        warnings.append(f"curation.toml : fiche « {fid} » absente des documents (curation inutilisée)")
+        warnings.append(
+            f"curation.toml : fiche « {fid} » absente des documents (curation inutilisée)"
+        )
 
     fiches_rows: list[dict[str, str]] = []
     places_rows: list[dict[str, str]] = []
-    source_rank = {s.id: i for i, (s, _) in enumerate(docs)}
-    ordered = sorted(
-        entries.items(),
-        key=lambda kv: (source_rank[kv[1][0].id], _rank(docs, kv[1][0], kv[1][1])),
-    )
+    ordered = sorted(entries.items(), key=lambda kv: position[kv[0]])
     for fid, (source, fiche) in ordered:
         cur = curation.fiches.get(fid)
         curated_places = cur.places if cur else detect_places(fiche, gazetteer)
@@ -183,13 +185,6 @@ def build_tables(
         places_rows.extend(resolved)
         fiches_rows.append(_fiche_row(fid, source, fiche, cur, resolved, docs))
     return BuildResult(fiches_rows, places_rows, warnings)
-
-
-def _rank(docs, source, fiche) -> int:
-    for s, doc in docs:
-        if s.id == source.id:
-            return doc.fiches.index(fiche)
-    return 0
 
 
 def _unique(values) -> list[str]:
@@ -234,7 +229,9 @@ def _fiche_row(fid, source, fiche: ParsedFiche, cur: FicheCuration, places, docs
         "annee_debut": str(cur.annee_debut or ""),
         "periode": cur.periode,
         "departements": join_list(_unique(p["code_departement"] for p in places)),
-        "communes": join_list(_unique(p["commune"] for p in places if p["niveau"] != "departement")),
+        "communes": join_list(
+            _unique(p["commune"] for p in places if p["niveau"] != "departement")
+        ),
         "regions_2015": join_list(_unique(p["region_2015"] for p in places)),
         "regions": join_list(_unique(p["region"] for p in places)),
         "liens": join_list(extract_links(fiche.sections)),

@@ -1,4 +1,4 @@
-"""Command line: ``python -m fiches {build,import,report,assets}``."""
+"""Command line: ``python -m fiches {build,import,report,docs,assets}``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     with data_lock(data_dir):
         result = build(data_dir=data_dir)
         write_atomic(
-            {data_dir / "fiches.csv": result.fiches_csv(), data_dir / "places.csv": result.places_csv()}
+            {
+                data_dir / "fiches.csv": result.fiches_csv(),
+                data_dir / "places.csv": result.places_csv(),
+            }
         )
     for w in result.warnings:
         print(f"attention : {w}", file=sys.stderr)
@@ -69,11 +72,23 @@ def _cmd_assets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from fiches.docs import update_readme
+
+    changed = update_readme()
+    print("data/README.md mis à jour" if changed else "data/README.md déjà à jour")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fiches", description=__doc__)
-    parser.add_argument("--data-dir", default=str(paths.DATA), help="dossier data/ (défaut : %(default)s)")
+    parser.add_argument(
+        "--data-dir", default=str(paths.DATA), help="dossier data/ (défaut : %(default)s)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="reconstruire data/fiches.csv et data/places.csv").set_defaults(func=_cmd_build)
+    sub.add_parser("build", help="reconstruire data/fiches.csv et data/places.csv").set_defaults(
+        func=_cmd_build
+    )
     imp = sub.add_parser("import", help="importer un document de fiches (même format)")
     imp.add_argument("document")
     imp.add_argument("--dry-run", action="store_true", help="afficher sans rien écrire")
@@ -81,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("report", help="lieux de chaque fiche : niveau, précision, source").set_defaults(
         func=_cmd_report
     )
-    sub.add_parser("assets", help="copier Leaflet dans static/vendor").set_defaults(func=_cmd_assets)
+    sub.add_parser("docs", help="régénérer le dictionnaire de data/README.md").set_defaults(
+        func=_cmd_docs
+    )
+    sub.add_parser("assets", help="copier Leaflet dans static/vendor").set_defaults(
+        func=_cmd_assets
+    )
     args = parser.parse_args(argv)
     return args.func(args)

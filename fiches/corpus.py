@@ -14,7 +14,7 @@ from fiches.curation import Theme, load_curation
 from fiches.markup import markdown_to_plain
 from fiches.schema import SECTION_KEYS
 from fiches.store import load_tables, split_list
-from fiches.text import fold
+from fiches.text import fold, search_key
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Corpus:
         return list(self.fiches.index)
 
     def options(self, column: str) -> list[str]:
-        """Distinct values of a multi-valued column, in first-seen order (themes: vocabulary order)."""
+        """Distinct values of a multi-valued column, sorted (themes: in vocabulary order)."""
         if column == "themes":
             present = {v for values in self.lists["themes"] for v in values}
             return [t for t in self.themes if t in present]
@@ -56,7 +56,17 @@ class Corpus:
         return dict(zip(self.fiches["titre"], self.fiches.index, strict=True))
 
 
-LIST_COLUMNS = ("bailleurs", "types_porteurs", "themes", "departements", "communes", "regions", "liens", "porteurs", "regions_2015")
+LIST_COLUMNS = (
+    "bailleurs",
+    "types_porteurs",
+    "themes",
+    "departements",
+    "communes",
+    "regions",
+    "liens",
+    "porteurs",
+    "regions_2015",
+)
 
 
 def build_corpus(
@@ -71,15 +81,36 @@ def build_corpus(
     fiches = fiches.set_index("id", drop=False)
     search: dict[str, pd.Series] = {}
     for key in SECTION_KEYS:
-        search[key] = fiches[f"section_{key}"].map(lambda md: fold(markdown_to_plain(md)))
-    meta = fiches["titre"] + " " + fiches["intitule"] + " " + fiches["porteurs"] + " " + fiches["bailleurs"]
-    place_names = places.groupby("fiche_id")["nom"].agg(" ".join).reindex(fiches.index, fill_value="")
-    search["all"] = meta.map(fold) + " " + place_names.map(fold) + " " + pd.concat(
-        [search[k] for k in SECTION_KEYS], axis=1
-    ).agg(" ".join, axis=1)
+        search[key] = fiches[f"section_{key}"].map(lambda md: search_key(markdown_to_plain(md)))
+    meta = (
+        fiches["titre"]
+        + " "
+        + fiches["intitule"]
+        + " "
+        + fiches["porteurs"]
+        + " "
+        + fiches["bailleurs"]
+    )
+    place_names = (
+        places.groupby("fiche_id")["nom"].agg(" ".join).reindex(fiches.index, fill_value="")
+    )
+    search["all"] = (
+        meta.map(search_key)
+        + " "
+        + place_names.map(search_key)
+        + " "
+        + pd.concat([search[k] for k in SECTION_KEYS], axis=1).agg(" ".join, axis=1)
+    )
     lists = {c: fiches[c].map(split_list) for c in LIST_COLUMNS}
     return Corpus(
-        fiches, places, themes, contours, dict(departements or {}), list(warnings or []), search, lists
+        fiches,
+        places,
+        themes,
+        contours,
+        dict(departements or {}),
+        list(warnings or []),
+        search,
+        lists,
     )
 
 

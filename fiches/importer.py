@@ -14,8 +14,8 @@ from pathlib import Path
 from fiches import paths
 from fiches.build import BuildResult, Source, build, load_sources
 from fiches.parse import ParsedDocument, parse_document
-from fiches.store import data_lock, read_table, write_atomic
 from fiches.schema import FICHE_COLUMNS
+from fiches.store import data_lock, read_table, write_atomic
 from fiches.text import slugify
 
 MAX_DOCUMENT_BYTES = 2_000_000
@@ -46,7 +46,9 @@ class ImportPlan:
     unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        lines = [f"Document « {self.source.fichier} » : {len(self.document.fiches)} fiche(s) lue(s)."]
+        lines = [
+            f"Document « {self.source.fichier} » : {len(self.document.fiches)} fiche(s) lue(s)."
+        ]
         lines += [f"  + ajoutée : {fid}" for fid in self.added]
         lines += [f"  ~ mise à jour : {fid}" for fid in self.changed]
         if self.unchanged:
@@ -57,7 +59,9 @@ class ImportPlan:
 
 def decode_document(data: bytes, name: str) -> str:
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ImportError_(f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})")
+        raise ImportError_(
+            f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})"
+        )
     if b"\x00" in data:
         raise ImportError_(f"{name} : ce n'est pas un document texte")
     try:
@@ -127,6 +131,7 @@ def apply_import(plan: ImportPlan, *, data_dir: Path = paths.DATA) -> None:
                 data_dir / "raw" / fresh.source.fichier: fresh.text,
                 data_dir / "fiches.csv": fresh.result.fiches_csv(),
                 data_dir / "places.csv": fresh.result.places_csv(),
-                sources_path: sources_path.read_text(encoding="utf-8") + _sources_entry(fresh.source),
+                sources_path: sources_path.read_text(encoding="utf-8")
+                + _sources_entry(fresh.source),
             }
         )

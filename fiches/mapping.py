@@ -119,9 +119,7 @@ def spread_points(points: list[MapPoint]) -> list[MapPoint]:
             angle = 2 * math.pi * k / len(ids)
             dlat = SPREAD_RADIUS_DEG * math.sin(angle)
             dlon = SPREAD_RADIUS_DEG * math.cos(angle) / max(math.cos(math.radians(lat)), 0.1)
-            out.append(
-                MapPoint(p.fiche_id, p.title, lat + dlat, lon + dlon, p.color, p.selected)
-            )
+            out.append(MapPoint(p.fiche_id, p.title, lat + dlat, lon + dlon, p.color, p.selected))
     return out
 
 
@@ -197,7 +195,8 @@ class FicheLayer(MacroElement):
     var toggle = document.createElement("button");
     toggle.type = "button";
     toggle.setAttribute("aria-expanded", "false");
-    toggle.style.cssText = "border:0;background:none;font:inherit;font-weight:600;cursor:pointer;padding:2px 0";
+    toggle.style.cssText = "border:0;background:none;font:inherit;font-weight:600;" +
+      "cursor:pointer;padding:2px 0";
     toggle.textContent = "Légende : " + data.legendTitle.toLowerCase() + " ▾";
     var list = document.createElement("div");
     list.style.display = "none";
@@ -245,7 +244,11 @@ class FicheLayer(MacroElement):
                 {
                     "type": "Feature",
                     "geometry": a.geometry,
-                    "properties": {"t": escape_tooltip(a.tooltip), "c": a.color, "s": int(a.selected)},
+                    "properties": {
+                        "t": escape_tooltip(a.tooltip),
+                        "c": a.color,
+                        "s": int(a.selected),
+                    },
                 }
                 for a in data.areas
             ],
@@ -296,7 +299,10 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
         {"type": "FeatureCollection", "features": deps},
         name="Départements",
         style_function=lambda f: {
-            "color": "#6b7785", "weight": 1, "fillColor": "#eef1f4", "fillOpacity": 0.6,
+            "color": "#6b7785",
+            "weight": 1,
+            "fillColor": "#eef1f4",
+            "fillOpacity": 0.6,
         },
         interactive=False,
     ).add_to(m)
@@ -338,7 +344,9 @@ def _color_table(corpus, color_by: str) -> tuple[dict[str, str], list[tuple[str,
     return by_fiche, legend, "Bailleur" if column == "bailleurs" else "Thème principal"
 
 
-def layer_data(corpus, fiche_ids, *, color_by: str = "theme", selected: str = "") -> tuple[LayerData, str]:
+def layer_data(
+    corpus, fiche_ids, *, color_by: str = "theme", selected: str = ""
+) -> tuple[LayerData, str]:
     """Points and département areas of the given fiches, coloured; plus the legend title."""
     ids = set(fiche_ids)
     colors, legend, legend_title = _color_table(corpus, color_by)
@@ -350,7 +358,9 @@ def layer_data(corpus, fiche_ids, *, color_by: str = "theme", selected: str = ""
     for fid, lat, lon in zip(points["fiche_id"], points["lat"], points["lon"], strict=True):
         color = colors.get(fid, OTHER_COLOR)
         used_colors.add(color)
-        data.points.append(MapPoint(fid, titles[fid], float(lat), float(lon), color, fid == selected))
+        data.points.append(
+            MapPoint(fid, titles[fid], float(lat), float(lon), color, fid == selected)
+        )
     dep_places = places[(places["niveau"] == "departement") & places["lat"].isna()]
     contours = {
         f["properties"]["code"]: f

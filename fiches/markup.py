@@ -66,9 +66,11 @@ def md_link(url: str) -> str:
 def escape_line_start(line: str) -> str:
     """Escape a paragraph start that Markdown would read as a list or heading marker."""
     return _LINE_START_SPECIAL.sub(
-        lambda m: m.group(1) + m.group(2) + "\\" + m.group(3)
-        if (m.group(2) and m.group(3) in ".)") or (not m.group(2) and m.group(3) in "-+=")
-        else m.group(0),
+        lambda m: (
+            m.group(1) + m.group(2) + "\\" + m.group(3)
+            if (m.group(2) and m.group(3) in ".)") or (not m.group(2) and m.group(3) in "-+=")
+            else m.group(0)
+        ),
         line,
         count=1,
     )
@@ -314,7 +316,10 @@ def html_to_markdown(html: str) -> str:
                     conv.close_lists()
             else:
                 is_heading = name == "u" and _underline_is_heading(
-                    html, html.lower().find("</u>", m.end()) + 4 if "</u>" in html.lower()[m.end() :] else len(html)
+                    html,
+                    html.lower().find("</u>", m.end()) + 4
+                    if "</u>" in html.lower()[m.end() :]
+                    else len(html),
                 )
                 heading_stack.append(is_heading)
                 if is_heading:

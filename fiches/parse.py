@@ -220,12 +220,14 @@ def parse_document(text: str, *, name: str = "document") -> ParsedDocument:
 
         stripped = clean_spaces(raw)
         own = _own_line_label(raw)
-        is_heading = False
-        if own is None and len(stripped) <= _MAX_HEADING:
-            if remaining and _similar(stripped, remaining[0]):
-                is_heading = True
-            elif _starts_with_objet(_next_content(lines, n)):
-                is_heading = True
+        is_heading = (
+            own is None
+            and len(stripped) <= _MAX_HEADING
+            and (
+                bool(remaining and _similar(stripped, remaining[0]))
+                or _starts_with_objet(_next_content(lines, n))
+            )
+        )
         if is_heading:
             finish()
             title = stripped
@@ -240,7 +242,9 @@ def parse_document(text: str, *, name: str = "document") -> ParsedDocument:
             continue
         if own is not None:
             if current is None:
-                raise ParseError(f"{where(n)} : libellé « {own[1]} » avant le titre de la première fiche")
+                raise ParseError(
+                    f"{where(n)} : libellé « {own[1]} » avant le titre de la première fiche"
+                )
             section = own[0]
             current.labels.setdefault(section, own[1])
             cells.setdefault(section, [])
@@ -253,7 +257,9 @@ def parse_document(text: str, *, name: str = "document") -> ParsedDocument:
     finish()
 
     if not fiches:
-        raise ParseError(f"{name} : aucune fiche trouvée (ni titre de fiche, ni rubrique « Quoi ? »)")
+        raise ParseError(
+            f"{name} : aucune fiche trouvée (ni titre de fiche, ni rubrique « Quoi ? »)"
+        )
     if remaining:
         missing = " ; ".join(f"« {e} »" for e in remaining)
         raise ParseError(f"{name} : entrée(s) du sommaire sans fiche correspondante : {missing}")

@@ -41,7 +41,9 @@ def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[st
     themes = [theme_labels.get(t, t) for t in split_list(fiche["themes"])]
     if themes:
         meta.append(f"**Thèmes** : {escape_md(', '.join(themes))}")
-    period = fiche["periode"] or (str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else "")
+    period = fiche["periode"] or (
+        str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else ""
+    )
     if period:
         meta.append(f"**Période** : {escape_md(str(period))}")
     for p in places.itertuples():
@@ -50,7 +52,12 @@ def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[st
     lines += [f"- {m}" for m in meta] + [""]
     for section in SECTIONS:
         text = fiche[f"section_{section.key}"]
-        lines += [f"## {escape_md(section_heading(fiche, section.key))}", "", text or "*(vide)*", ""]
+        lines += [
+            f"## {escape_md(section_heading(fiche, section.key))}",
+            "",
+            text or "*(vide)*",
+            "",
+        ]
     lines += ["---", f"Source : {escape_md(fiche['source'])}", ""]
     return "\n".join(lines)
 
@@ -68,8 +75,9 @@ def _inline(md: str) -> str:
         label, href = _ESC.sub(r"\1", m.group(1)), m.group(2)
         scheme = href.split(":", 1)[0].lower() if ":" in href else ""
         if scheme in SAFE_SCHEMES:
+            target = html.escape(href, quote=True)
             out.append(
-                f'<a href="{html.escape(href, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                f'<a href="{target}" target="_blank" rel="noopener noreferrer">'
                 f"{html.escape(label)}</a>"
             )
         else:

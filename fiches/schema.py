@@ -31,7 +31,9 @@ SECTIONS: tuple[Section, ...] = (
         r"pourquoi\s*\?(\s*>\s*probleme a resoudre, contexte, objectifs poursuivis)?",
     ),
     Section(
-        "comment", "Comment ? Description de l'action", r"comment\s*\?(\s*>\s*description de l'action)?"
+        "comment",
+        "Comment ? Description de l'action",
+        r"comment\s*\?(\s*>\s*description de l'action)?",
     ),
     Section("difficultes", "Difficultés", r"difficultes( rencontrees| potentielles)?"),
     Section("resultats", "Résultats obtenus", r"resultats( obtenus)?"),
@@ -40,7 +42,11 @@ SECTIONS: tuple[Section, ...] = (
         "Perspectives envisagées",
         r"perspectives( envisagees)?(\s*>\s*« ?l'apres-action ?»)?",
     ),
-    Section("interet", "Intérêt / Enseignement de l'action", r"interet\s*/\s*enseignements?( de l'action)?"),
+    Section(
+        "interet",
+        "Intérêt / Enseignement de l'action",
+        r"interet\s*/\s*enseignements?( de l'action)?",
+    ),
     Section("contact", "Contact(s)", r"contacts?"),
     Section(
         "docs",
@@ -98,7 +104,9 @@ FICHE_COLUMNS: dict[str, str] = {
     "regions_2015": "Régions (découpage de 2015) des lieux.",
     "regions": "Régions actuelles des lieux.",
     "liens": "URL citées dans la fiche, dans l'ordre du texte.",
-    "label_difficultes": "Libellé publié de la section Difficultés (« rencontrées » ou « potentielles »).",
+    "label_difficultes": (
+        "Libellé publié de la section Difficultés (« rencontrées » ou « potentielles »)."
+    ),
     **{
         f"section_{s.key}": f"Section « {s.heading} », texte intégral en Markdown ; vide si vide."
         for s in SECTIONS

@@ -23,9 +23,14 @@ import pandas as pd
 
 from fiches.schema import FICHE_COLUMNS, LEVELS, LIST_SEPARATOR, PLACE_COLUMNS
 
-# Metropolitan France and overseas départements, generously bounded.
-FRANCE_BOUNDS = ((-21.5, -63.2), (51.2, 55.9))
-_METRO = ((41.0, -5.8), (51.2, 9.9))
+# Metropolitan France and the overseas départements: ((lat_min, lon_min), (lat_max, lon_max)).
+FRANCE_BOXES = (
+    ((41.0, -5.8), (51.2, 9.9)),
+    ((14.2, -61.9), (16.6, -60.7)),
+    ((2.0, -54.7), (6.0, -51.5)),
+    ((-21.5, 55.1), (-20.8, 55.9)),
+    ((-13.1, 44.9), (-12.5, 45.4)),
+)
 
 
 class DataError(ValueError):
@@ -76,9 +81,11 @@ def read_table(path: Path, columns: dict[str, str]) -> Loaded:
     if missing:
         raise DataError(f"{path.name}, ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}")
     rows: list[list[str]] = []
+    numbers: list[int] = []
+    line = 1  # rows are numbered as in a spreadsheet: the header is row 1
     try:
         for row in reader:
-            line = reader.line_num
+            line += 1
             if not row:
                 continue
             if len(row) != len(header):
@@ -88,91 +95,87 @@ def read_table(path: Path, columns: dict[str, str]) -> Loaded:
                 )
                 continue
             rows.append(row)
+            numbers.append(line)
     except csv.Error as exc:
-        warnings.append(f"{path.name}, ligne {reader.line_num} : {exc} : fin du fichier ignorée")
-    table = pd.DataFrame(rows, columns=header, dtype=str)
-    table.attrs["line"] = list(range(2, len(rows) + 2))
-    return Loaded(table, warnings)
+        warnings.append(f"{path.name}, ligne {line + 1} : {exc} : fin du fichier ignorée")
+    # the index holds each row's number, so later messages name the right row
+    return Loaded(pd.DataFrame(rows, columns=header, index=numbers, dtype=str), warnings)
 
 
-def _drop(table: pd.DataFrame, mask: pd.Series, warnings: list[str], message) -> pd.DataFrame:
-    for idx in table.index[mask]:
-        warnings.append(message(idx))
+def _skip(
+    table: pd.DataFrame,
+    mask: pd.Series,
+    warnings: list[str],
+    where: str,
+    column: str,
+    reason: str,
+    *,
+    shown: str | None = None,
+) -> pd.DataFrame:
+    """Drop the rows of ``mask``, each with a warning naming file, row and column.
+
+    The table's index holds the spreadsheet row numbers (see ``read_table``).
+    """
+    for row in table.index[mask]:
+        value = table.at[row, shown or column][:40]
+        warnings.append(f"{where}, ligne {row}, colonne {column} : {reason} « {value} » : ignorée")
     return table[~mask]
 
 
 def validate_fiches(loaded: Loaded, name: str = "fiches.csv") -> Loaded:
     table, warnings = loaded.table, list(loaded.warnings)
-    table = table.reset_index(drop=True)
-    line = pd.Series(range(2, len(table) + 2), index=table.index)
-    dup = table["id"].duplicated(keep=False) & (table["id"] != "")
+    line = pd.Series(table.index, index=table.index)
+    dup = table["id"].duplicated(keep="first") & (table["id"] != "")
     if dup.any():
-        first = table.index[dup][0]
+        second = table.index[dup][0]
+        fid = table.at[second, "id"]
+        first = table.index[table["id"] == fid][0]
         raise DataError(
-            f"{name}, ligne {line[first]}, colonne id : identifiant en double « {table.at[first, 'id']} »"
+            f"{name}, ligne {line[second]}, colonne id : identifiant en double « {fid[:60]} »"
+            f" (déjà ligne {line[first]})"
         )
-    table = _drop(
-        table,
-        ~table["id"].str.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
-        warnings,
-        lambda i: f"{name}, ligne {line[i]}, colonne id : identifiant invalide « {table.at[i, 'id'][:40]} » : ligne ignorée",
+    slug = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    table = _skip(
+        table, ~table["id"].str.fullmatch(slug), warnings, name, "id", "identifiant invalide"
     )
-    table = _drop(
-        table,
-        table["titre"].str.strip() == "",
-        warnings,
-        lambda i: f"{name}, ligne {line[i]}, colonne titre : titre vide : ligne ignorée",
-    )
-    for col in ("annee_debut", "ordre"):
-        bad = ~table[col].str.fullmatch(r"\d{1,4}" if col == "ordre" else r"(\d{4})?")
-        table = _drop(
-            table,
-            bad,
-            warnings,
-            lambda i, col=col: f"{name}, ligne {line[i]}, colonne {col} : valeur invalide « {table.at[i, col][:20]} » : ligne ignorée",
-        )
+    table = _skip(table, table["titre"].str.strip() == "", warnings, name, "titre", "titre vide")
+    for column, pattern in (("annee_debut", r"(\d{4})?"), ("ordre", r"\d{1,4}")):
+        bad = ~table[column].str.fullmatch(pattern)
+        table = _skip(table, bad, warnings, name, column, "valeur invalide")
     out = table.copy()
     out["ordre"] = out["ordre"].astype(int)
-    out["annee_debut"] = pd.to_numeric(out["annee_debut"].replace("", None), errors="coerce").astype(
-        "Int64"
-    )
+    out["annee_debut"] = pd.to_numeric(
+        out["annee_debut"].replace("", None), errors="coerce"
+    ).astype("Int64")
     return Loaded(out.reset_index(drop=True), warnings)
 
 
 def validate_places(loaded: Loaded, fiche_ids: set[str], name: str = "places.csv") -> Loaded:
-    table, warnings = loaded.table.reset_index(drop=True), list(loaded.warnings)
-    line = pd.Series(range(2, len(table) + 2), index=table.index)
-    table = _drop(
-        table,
-        ~table["fiche_id"].isin(fiche_ids),
-        warnings,
-        lambda i: f"{name}, ligne {line[i]}, colonne fiche_id : fiche inconnue « {table.at[i, 'fiche_id'][:40]} » : ligne ignorée",
-    )
-    table = _drop(
-        table,
-        ~table["niveau"].isin(LEVELS),
-        warnings,
-        lambda i: f"{name}, ligne {line[i]}, colonne niveau : niveau inconnu « {table.at[i, 'niveau'][:20]} » : ligne ignorée",
-    )
+    table, warnings = loaded.table, list(loaded.warnings)
+    unknown = ~table["fiche_id"].isin(fiche_ids)
+    table = _skip(table, unknown, warnings, name, "fiche_id", "fiche inconnue")
+    table = _skip(table, ~table["niveau"].isin(LEVELS), warnings, name, "niveau", "niveau inconnu")
     lat = pd.to_numeric(table["lat"].replace("", None), errors="coerce")
     lon = pd.to_numeric(table["lon"].replace("", None), errors="coerce")
     empty = (table["lat"] == "") & (table["lon"] == "")
-    (lat_min, lon_min), (lat_max, lon_max) = FRANCE_BOUNDS
-    inside = lat.between(lat_min, lat_max) & lon.between(lon_min, lon_max)
-    for col, values in (("lat", lat), ("lon", lon)):
-        bad = ~empty & (values.isna() | ~inside)
-        table = _drop(
-            table,
-            bad.reindex(table.index, fill_value=False),
-            warnings,
-            lambda i, col=col: f"{name}, ligne {line[i]}, colonne {col} : coordonnée absente, invalide ou hors de France « {table.at[i, col][:20]} » : lieu ignoré",
-        )
-        lat, lon = lat.reindex(table.index), lon.reindex(table.index)
-        empty = empty.reindex(table.index)
+    in_box = pd.Series(False, index=table.index)
+    lat_ok = pd.Series(False, index=table.index)
+    lon_ok = pd.Series(False, index=table.index)
+    for (lat_min, lon_min), (lat_max, lon_max) in FRANCE_BOXES:
+        lat_in, lon_in = lat.between(lat_min, lat_max), lon.between(lon_min, lon_max)
+        lat_ok |= lat_in
+        lon_ok |= lon_in
+        in_box |= lat_in & lon_in
+    bad = ~empty & ~in_box
+    reason = "coordonnée absente, invalide ou hors de France"
+    for column, mask in (("lat", ~lat_ok), ("lon", lat_ok & ~lon_ok), ("lat", lat_ok & lon_ok)):
+        table = _skip(table, (bad & mask)[table.index], warnings, name, column, reason)
+    lat, lon, empty = lat[table.index], lon[table.index], empty[table.index]
     dep_level_without_point = empty & (table["niveau"] != "departement")
-    for i in table.index[dep_level_without_point]:
+    for row in table.index[dep_level_without_point]:
+        nom = table.at[row, "nom"][:60]
         warnings.append(
-            f"{name}, ligne {line[i]} : lieu « {table.at[i, 'nom']} » sans coordonnées : absent de la carte"
+            f"{name}, ligne {row} : lieu « {nom} » sans coordonnées : absent de la carte"
         )
     out = table.copy()
     out["lat"] = lat.astype(float)
@@ -181,7 +184,9 @@ def validate_places(loaded: Loaded, fiche_ids: set[str], name: str = "places.csv
     return Loaded(out.reset_index(drop=True), warnings)
 
 
-def load_tables(fiches_path: Path, places_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def load_tables(
+    fiches_path: Path, places_path: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Both tables, validated; raises DataError on a structural problem."""
     fiches = validate_fiches(read_table(fiches_path, FICHE_COLUMNS), fiches_path.name)
     places = validate_places(
@@ -192,7 +197,9 @@ def load_tables(fiches_path: Path, places_path: Path) -> tuple[pd.DataFrame, pd.
 
 def to_csv_text(rows: list[dict[str, str]], columns: Sequence[str]) -> str:
     buf = io.StringIO(newline="")
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="raise")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), lineterminator="\n", extrasaction="raise"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({c: row.get(c, "") for c in columns})

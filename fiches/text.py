@@ -41,3 +41,14 @@ def slugify(text: str, max_length: int = 80) -> str:
 def words(text: str) -> list[str]:
     """The words of a text (Unicode letters and digits), for faithfulness checks."""
     return re.findall(r"\w+", unicodedata.normalize("NFC", text))
+
+
+_SEARCH_PUNCT = re.compile(r"[-'’‘_/.,;:!?()«»\"\[\]*]+")
+
+
+def search_key(text: str) -> str:
+    """Normalised text for search: folded, punctuation and hyphens as spaces.
+
+    « Joué-lès-Tours », « JOUE LES TOURS » and « joue-les-tours » give the same key.
+    """
+    return clean_spaces(_SEARCH_PUNCT.sub(" ", fold(text)))

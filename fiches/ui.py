@@ -162,7 +162,10 @@ def sidebar() -> Context:
             "Recherche libre",
             key="f_q",
             placeholder="ex. concertation, Joué, budget",
-            help="Sans tenir compte des accents ni des majuscules ; tous les mots doivent figurer.",
+            help=(
+                "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
+                " des majuscules ni des tirets."
+            ),
         )
         st.selectbox(
             "Chercher dans",
@@ -172,7 +175,11 @@ def sidebar() -> Context:
         )
         st.multiselect("Bailleur", c.options("bailleurs"), key="f_bailleurs", placeholder="Tous")
         st.multiselect(
-            "Thème", c.options("themes"), key="f_themes", format_func=theme_label, placeholder="Tous"
+            "Thème",
+            c.options("themes"),
+            key="f_themes",
+            format_func=theme_label,
+            placeholder="Tous",
         )
         st.multiselect(
             "Type de porteur", c.options("types_porteurs"), key="f_types", placeholder="Tous"
@@ -250,7 +257,10 @@ def count_line(ctx: Context) -> str:
 def fiche_list(ctx: Context, key: str) -> None:
     """The filtered fiches as buttons (the keyboard alternative to the map), paginated."""
     if ctx.filtered.empty:
-        st.info("Aucune action ne correspond à ces filtres. Élargissez la recherche ou réinitialisez les filtres.")
+        st.info(
+            "Aucune action ne correspond à ces filtres. "
+            "Élargissez la recherche ou réinitialisez les filtres."
+        )
         return
     size = st.session_state.get("list_size", PAGE_SIZE)
     for fid, title in zip(ctx.filtered.index[:size], ctx.filtered["titre"][:size], strict=True):
@@ -286,9 +296,7 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             st.markdown("**Porteurs** : " + escape_md(" ; ".join(porteurs)))
         themes = split_list(fiche["themes"])
         if themes:
-            st.markdown(
-                " ".join(f":blue-badge[{escape_md(c.theme_label(t))}]" for t in themes)
-            )
+            st.markdown(" ".join(f":blue-badge[{escape_md(c.theme_label(t))}]" for t in themes))
         period = fiche["periode"] or (
             str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else ""
         )
@@ -299,7 +307,11 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             st.markdown(f"**{escape_md(p.nom)}** · {escape_md(p.precision)}{escape_md(note)}")
         cols = st.columns(2)
         cols[0].button(
-            "Voir sur la carte", key=f"{key}-voir", on_click=show_on_map, args=(c, fid), width="stretch"
+            "Voir sur la carte",
+            key=f"{key}-voir",
+            on_click=show_on_map,
+            args=(c, fid),
+            width="stretch",
         )
         with cols[1].popover("Copier le lien", width="stretch"):
             st.caption("Lien vers cette vue (filtres, fiche ouverte, position de la carte) :")

@@ -12,7 +12,9 @@ c = ctx.corpus
 st.title("Fiches")
 st.markdown(ui.count_line(ctx))
 
-table = ctx.filtered[["titre", "bailleurs", "themes", "departements", "communes", "annee_debut"]].copy()
+table = ctx.filtered[
+    ["titre", "bailleurs", "themes", "departements", "communes", "annee_debut"]
+].copy()
 table["themes"] = ctx.filtered["themes"].map(
     lambda s: ", ".join(c.theme_label(t) for t in s.split(" | ") if t)
 )
@@ -42,7 +44,10 @@ if rows:
 cols = st.columns(2)
 cols[0].download_button(
     "Télécharger la sélection (CSV)",
-    to_csv_text(ctx.filtered[list(FICHE_COLUMNS)].astype(str).replace("<NA>", "").to_dict("records"), FICHE_COLUMNS),
+    to_csv_text(
+        ctx.filtered[list(FICHE_COLUMNS)].astype(str).replace("<NA>", "").to_dict("records"),
+        FICHE_COLUMNS,
+    ),
     file_name="fiches.csv",
     mime="text/csv",
     width="stretch",

@@ -53,7 +53,9 @@ st.dataframe(
                 "id": r["id"],
                 "titre": r["titre"],
                 "état": "nouvelle" if r["id"] in plan.added else "mise à jour",
-                "rubriques remplies": sum(1 for k, v in r.items() if k.startswith("section_") and v),
+                "rubriques remplies": sum(
+                    1 for k, v in r.items() if k.startswith("section_") and v
+                ),
             }
             for r in rows
         ]

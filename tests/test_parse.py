@@ -105,16 +105,19 @@ def test_difficulties_label_as_published(doc):
 @pytest.mark.parametrize(
     ("html", "markdown"),
     [
-        ("<ul style=\"x\"> ● un ; ● deux.", "- un ;\n- deux."),
+        ('<ul style="x"> ● un ; ● deux.', "- un ;\n- deux."),
         ("<ul> ▪ a ▪ b : <ul> - c - d ▪ e", "- a\n- b :\n    - c\n    - d\n- e"),
-        ("<ol style=\"x\"> 1. un 2. deux <p>fin</p>", "1. un\n2. deux\n\nfin"),
+        ('<ol style="x"> 1. un 2. deux <p>fin</p>', "1. un\n2. deux\n\nfin"),
         ("<p>4^e et 1^{re} et 8^{es}</p>", "4e et 1re et 8es"),
         ("<p>« <i>Toute personne</i> »</p>", "« *Toute personne* »"),
         ("<p><u>Contexte</u></p> <ul> • x", "**Contexte**\n\n- x"),
         ("texte <u>Titre :</u> <ul> • a", "texte\n\n**Titre :**\n\n- a"),
         ("- un - deux", "- un\n- deux"),
         ("voir www.site.fr.", "voir [www.site.fr](http://www.site.fr)."),
-        ("a [b](javascript:x) *c* _d_ `e` $f$", "a \\[b\\](javascript:x) \\*c\\* \\_d\\_ \\`e\\` \\$f\\$"),
+        (
+            "a [b](javascript:x) *c* _d_ `e` $f$",
+            "a \\[b\\](javascript:x) \\*c\\* \\_d\\_ \\`e\\` \\$f\\$",
+        ),
         ("<script>alert(1)</script>", "alert(1)"),
         ("5. Le conseil", "5\\. Le conseil"),
     ],
@@ -169,8 +172,12 @@ def test_variants_parse_to_the_same_fiches(doc, name):
 
 
 def test_unknown_label_names_fiche_and_label():
-    text = seed_text().replace("Résultats obtenus\tUn outil concret", "Bilan chiffré\tUn outil concret")
-    with pytest.raises(ParseError, match=r"Forum des locataires.*libellé inconnu « Bilan chiffré »"):
+    text = seed_text().replace(
+        "Résultats obtenus\tUn outil concret", "Bilan chiffré\tUn outil concret"
+    )
+    with pytest.raises(
+        ParseError, match=r"Forum des locataires.*libellé inconnu « Bilan chiffré »"
+    ):
         parse_document(text, name="doc.txt")
 
 
@@ -188,6 +195,10 @@ def test_sommaire_entry_without_fiche_is_an_error():
 
 
 def test_text_before_first_fiche_is_an_error():
-    text = seed_text().replace("L'Université du Citoyen de Châteauroux\n\n<p>Quoi", "\tTexte égaré\nL'Université du Citoyen de Châteauroux\n\n<p>Quoi", 1)
+    text = seed_text().replace(
+        "L'Université du Citoyen de Châteauroux\n\n<p>Quoi",
+        "\tTexte égaré\nL'Université du Citoyen de Châteauroux\n\n<p>Quoi",
+        1,
+    )
     with pytest.raises(ParseError, match="hors de toute"):
         parse_document(text, name="doc.txt")

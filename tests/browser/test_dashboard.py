@@ -34,7 +34,9 @@ def test_map_draws_every_place_offline(page, server, corpus, requests_log):
     wait_for_map(page)
     page.wait_for_timeout(1000)
     points = int(corpus.places["lat"].notna().sum())
-    dep_areas = corpus.places.loc[corpus.places["niveau"] == "departement", "code_departement"].nunique()
+    dep_areas = corpus.places.loc[
+        corpus.places["niveau"] == "departement", "code_departement"
+    ].nunique()
     assert map_counts(page) == (points, dep_areas)
     page.screenshot(path=SCREENSHOTS / "carte-1280.png", full_page=True)
 
@@ -49,7 +51,10 @@ def test_filter_on_bailleur_keeps_its_fiches_everywhere(page, server, corpus, re
         assert page.get_by_role("button", name=title, exact=True).is_visible()
     assert page.get_by_role("button", name=corpus.fiches["titre"].iloc[0], exact=True).count() == 0
     places = corpus.places[corpus.places["fiche_id"].isin(expected.index)]
-    want = (int(places["lat"].notna().sum()), places.loc[places["niveau"] == "departement", "code_departement"].nunique())
+    want = (
+        int(places["lat"].notna().sum()),
+        places.loc[places["niveau"] == "departement", "code_departement"].nunique(),
+    )
     page.wait_for_timeout(800)
     assert map_counts(page) == want
     assert "bailleur=France+Loire" in page.url
@@ -84,7 +89,9 @@ def test_copied_link_reopens_same_view_in_fresh_browser(browser, server, corpus)
     page.get_by_role("button", name="Copier le lien").click()
     link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
     first.close()
-    assert "theme=habitat-participatif" in link and "fiche=habitat-participatif-france-loire" in link
+    assert (
+        "theme=habitat-participatif" in link and "fiche=habitat-participatif-france-loire" in link
+    )
     fresh = browser.new_context(viewport={"width": 1280, "height": 800})
     page = fresh.new_page()
     page.goto(link)
@@ -97,7 +104,13 @@ def test_copied_link_reopens_same_view_in_fresh_browser(browser, server, corpus)
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("participatif", ["Habitat participatif (France Loire)", "Co-produire avec les habitants : les budgets participatifs (Logiparc)"]),
+        (
+            "participatif",
+            [
+                "Habitat participatif (France Loire)",
+                "Co-produire avec les habitants : les budgets participatifs (Logiparc)",
+            ],
+        ),
         ("Joue", ["Le quartier de la Rabière avant-après : 2001-2014 (Joué-lès-Tours)"]),
     ],
 )
@@ -112,7 +125,9 @@ def test_search_ignores_accents(page, server, corpus, query, expected, requests_
 
     titles = list(apply_filters(corpus, FilterState(q=query))["titre"])
     assert set(expected) <= set(titles)
-    assert page.get_by_text(re.compile(rf"^{len(titles)} actions? sur {len(corpus.fiches)}$")).is_visible()
+    assert page.get_by_text(
+        re.compile(rf"^{len(titles)} actions? sur {len(corpus.fiches)}$")
+    ).is_visible()
     for title in titles:
         assert page.get_by_role("button", name=title, exact=True).is_visible()
 

@@ -1,0 +1,97 @@
+"""Streamlit AppTest: the entry point and every page run without exception."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from fiches import paths
+
+PAGES = [
+    "pages/carte.py",
+    "pages/fiches.py",
+    "pages/statistiques.py",
+    "pages/importer.py",
+    "pages/a_propos.py",
+]
+
+
+def run_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def rerun(at: AppTest) -> AppTest:
+    """Rerun through app.py, as the browser does.
+
+    AppTest resets Streamlit's page registry before each run; with a folder named pages/
+    next to app.py it then runs the last page's file directly, skipping app.py and its
+    shared sidebar. Asking for the main script keeps st.navigation in charge (the Carte
+    page, the default).
+    """
+    at._page_hash = ""
+    at._finished_page_script_hash = ""
+    return at.run()
+
+
+def test_entry_point_runs():
+    at = run_app()
+    assert not at.exception
+    assert any("13 actions sur 13" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page):
+    at = run_app()
+    at.switch_page(page).run()
+    assert not at.exception, page
+
+
+def test_url_opens_filters_and_fiche():
+    at = run_app({"bailleur": ["France Loire"], "fiche": "habitat-participatif-france-loire"})
+    assert not at.exception
+    assert at.multiselect(key="f_bailleurs").value == ["France Loire"]
+    assert any("2 actions sur 13" in m.value for m in at.markdown)
+    assert any("Habitat participatif (France Loire)" in m.value for m in at.markdown)
+    assert at.query_params["fiche"] == "habitat-participatif-france-loire"
+
+
+def test_hostile_url_gives_a_notice_not_an_exception():
+    at = run_app(
+        {"bailleur": ["<script>alert(1)</script>"], "annees": "abc", "zzz": "1", "q": "x" * 10_000}
+    )
+    assert not at.exception
+    notice = " ".join(c.value for c in at.sidebar.caption)
+    assert "Lien partiellement repris" in notice and "<script>" not in notice
+    assert any("13 actions sur 13" in m.value for m in at.markdown)
+    assert "zzz" not in at.query_params
+
+
+def test_filter_widget_updates_the_url():
+    at = run_app()
+    at.multiselect(key="f_themes").set_value(["budget-participatif"])
+    rerun(at)
+    assert at.query_params["theme"] == "budget-participatif"
+    assert any("1 action sur 13" in m.value for m in at.markdown)
+    at.text_input(key="f_q").input("Joué lès Tours")
+    rerun(at)
+    assert any("0 action sur 13" in m.value for m in at.markdown)
+    assert at.query_params["q"] == "Joué lès Tours"
+
+
+def test_reset_clears_filters():
+    at = run_app({"theme": "budget-participatif", "q": "Logiparc"})
+    assert any("1 action sur 13" in m.value for m in at.markdown)
+    next(b for b in at.sidebar.button if b.label == "Réinitialiser les filtres").click()
+    rerun(at)
+    assert not at.exception
+    assert any("13 actions sur 13" in m.value for m in at.markdown)
+    assert "theme" not in at.query_params and "q" not in at.query_params
+
+
+def test_no_result_is_a_friendly_message():
+    at = run_app({"q": "aucune action ne contient cette phrase"})
+    assert not at.exception
+    assert any("Aucune action ne correspond" in i.value for i in at.info)

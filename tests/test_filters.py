@@ -1,0 +1,89 @@
+"""Filters as a plain function: a table of cases, no server involved."""
+
+from __future__ import annotations
+
+import pytest
+
+from fiches.filters import FilterState, apply_filters
+
+FRANCE_LOIRE = {"des-locataires-auditeurs-france-loire", "habitat-participatif-france-loire"}
+VTH = {"forum-des-locataires-val-touraine-habitat", "les-locataires-referents-val-touraine-habitat"}
+RABIERE = "le-quartier-de-la-rabiere-avant-apres-2001-2014-joue-les-tours"
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        (FilterState(bailleurs=("France Loire",)), FRANCE_LOIRE),
+        (FilterState(bailleurs=("France Loire", "Val Touraine Habitat")), FRANCE_LOIRE | VTH),
+        (
+            FilterState(bailleurs=("France Loire",), departements=("45",)),
+            {"habitat-participatif-france-loire"},
+        ),
+        (
+            FilterState(bailleurs=("France Loire",), departements=("03",)),
+            {"des-locataires-auditeurs-france-loire"},
+        ),
+        # AND across filters applies to the fiche: it has a place in 03 and one in Centre
+        (
+            FilterState(departements=("03",), regions=("Centre-Val de Loire",)),
+            {"des-locataires-auditeurs-france-loire"},
+        ),
+        (FilterState(departements=("03",), regions=("Nouvelle-Aquitaine",)), set()),
+        (
+            FilterState(themes=("budget-participatif",)),
+            {"co-produire-avec-les-habitants-les-budgets-participatifs-logiparc"},
+        ),
+        (FilterState(communes=("Joué-lès-Tours",)), {RABIERE}),
+        # « le rôle joué » also contains « joue »: search is by substring, accents ignored
+        (FilterState(q="Joue"), {RABIERE, "les-locataires-referents-val-touraine-habitat"}),
+        (FilterState(q="Joue les Tours"), {RABIERE}),
+        (FilterState(q="JOUÉ-LÈS-TOURS"), {RABIERE}),
+        (FilterState(q="rabiere"), {RABIERE}),
+        (FilterState(q="geocaching"), {RABIERE}),
+        (FilterState(q="habitat participatif"), {"habitat-participatif-france-loire"}),
+        (FilterState(q="Ultimatum", section="difficultes"), set()),
+        (
+            FilterState(q="Ultimatum", section="porteur"),
+            {"mise-a-disposition-de-locaux-pour-ameliorer-le-cadre-de-vie-et-favoriser-l"},
+        ),
+        (FilterState(types_porteurs=("CCAS",)), {"l-universite-du-citoyen-de-chateauroux"}),
+        (
+            FilterState(years=(2012, 2013)),
+            {
+                "les-locataires-referents-val-touraine-habitat",
+                "des-locataires-auditeurs-france-loire",
+                "habitat-participatif-france-loire",
+            },
+        ),
+        (FilterState(q="zzzz introuvable"), set()),
+    ],
+)
+def test_filter_table(corpus, state, expected):
+    assert set(apply_filters(corpus, state).index) == expected
+
+
+def test_search_participatif_matches_every_fiche_containing_it(corpus):
+    from fiches.markup import markdown_to_plain
+    from fiches.text import fold
+
+    got = set(apply_filters(corpus, FilterState(q="participatif")).index)
+    texts = corpus.fiches.apply(
+        lambda r: fold(
+            " ".join(
+                markdown_to_plain(str(v))
+                for k, v in r.items()
+                if k.startswith("section_") or k == "titre"
+            )
+        ),
+        axis=1,
+    )
+    assert got == set(texts[texts.str.contains("participatif")].index)
+    assert {
+        "habitat-participatif-france-loire",
+        "co-produire-avec-les-habitants-les-budgets-participatifs-logiparc",
+    } <= got
+
+
+def test_empty_state_keeps_everything(corpus):
+    assert len(apply_filters(corpus, FilterState())) == len(corpus.fiches) == 13

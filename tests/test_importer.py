@@ -1,0 +1,161 @@
+"""Import of a new document: command line, dry run, update in place, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from fiches import paths
+from fiches.cli import main
+from fiches.importer import apply_import, plan_import
+from tests.helpers import copy_data, seed_text
+
+NEW_DOCUMENT = """Fiches d'expériences
+
+« Nouvelles actions » en région Centre-Val de Loire
+
+Publiées le 3 mars 2026
+
+Sommaire
+
+- *Jardins partagés à Vierzon*
+- *Forum des locataires (Val Touraine Habitat)*
+
+Jardins partagés à Vierzon (18)
+
+Quoi ? > Objet de l'action\tCréer des jardins partagés au pied des immeubles.
+Qui ? > porteur de l'action\tUne association de locataires.
+Où ? > lieu/périmètre de l'action\tQuartier des Forges, à Vierzon.
+Résultats obtenus\t<ul> ● 40 parcelles ● une fête annuelle
+Contact\tjardins[a]exemple.fr
+
+Forum des locataires VAL TOURAINE HABITAT (37)
+
+Quoi ? > Objet de l'action\tCréation d'un lieu d'échanges – édition 2026.
+"""
+
+
+def snapshot(directory) -> dict[str, str]:
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return copy_data(tmp_path / "data")
+
+
+@pytest.fixture
+def document(tmp_path):
+    path = tmp_path / "nouvelles-actions.txt"
+    path.write_text(NEW_DOCUMENT, encoding="utf-8")
+    return path
+
+
+def test_dry_run_writes_nothing(data_dir, document, capsys):
+    before = snapshot(data_dir)
+    assert main(["--data-dir", str(data_dir), "import", str(document), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "+ ajoutée : jardins-partages-a-vierzon" in out
+    assert "~ mise à jour : forum-des-locataires-val-touraine-habitat" in out
+    assert snapshot(data_dir) == before
+
+
+def test_import_adds_new_and_updates_existing_in_place(data_dir, document, capsys):
+    assert main(["--data-dir", str(data_dir), "import", str(document)]) == 0
+    from fiches.store import load_tables
+
+    fiches, places, _ = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    assert len(fiches) == 14
+    forum = fiches[fiches["id"] == "forum-des-locataires-val-touraine-habitat"].iloc[0]
+    assert forum["section_objet"] == "Création d'un lieu d'échanges – édition 2026."
+    assert forum["bailleurs"] == "Val Touraine Habitat"  # curation kept
+    assert list(fiches["id"]).index("forum-des-locataires-val-touraine-habitat") == 1  # in place
+    new = fiches[fiches["id"] == "jardins-partages-a-vierzon"].iloc[0]
+    assert new["section_resultats"] == "- 40 parcelles\n- une fête annuelle"
+    assert new["source"].startswith("« Nouvelles actions »")
+    vierzon = places[places["fiche_id"] == "jardins-partages-a-vierzon"]
+    assert (
+        list(vierzon["commune"]) == ["Vierzon"]
+        and vierzon["note"].iloc[0] == "détecté automatiquement"
+    )
+    # the import is what a rebuild gives: the document and its source were saved
+    assert (data_dir / "raw" / "nouvelles-actions.txt").read_text(encoding="utf-8") == NEW_DOCUMENT
+    imported = (data_dir / "fiches.csv").read_text(encoding="utf-8")
+    assert main(["--data-dir", str(data_dir), "build"]) == 0
+    assert (data_dir / "fiches.csv").read_text(encoding="utf-8") == imported
+
+
+def test_failed_import_leaves_every_file_identical(data_dir, tmp_path, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(seed_text().replace("Résultats obtenus\t", "Bilan\t", 1), encoding="utf-8")
+    before = snapshot(data_dir)
+    assert main(["--data-dir", str(data_dir), "import", str(bad)]) == 2
+    assert "libellé inconnu « Bilan »" in capsys.readouterr().err
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(NEW_DOCUMENT.encode("latin-1", "replace"))
+    assert main(["--data-dir", str(data_dir), "import", str(latin)]) == 2
+    assert snapshot(data_dir) == before
+
+
+def test_two_imports_at_once_both_land(data_dir, tmp_path):
+    docs = []
+    for i, town in enumerate(["Vierzon", "Bourges"]):
+        path = tmp_path / f"doc{i}.txt"
+        path.write_text(
+            NEW_DOCUMENT.replace("Vierzon", town).split("Forum des locataires VAL")[0]
+            .replace("- *Forum des locataires (Val Touraine Habitat)*\n", ""),
+            encoding="utf-8",
+        )  # fmt: skip
+        docs.append(path)
+    plans = [plan_import(p.read_text(encoding="utf-8"), p.name, data_dir=data_dir) for p in docs]
+    threads = [
+        threading.Thread(target=apply_import, args=(plan,), kwargs={"data_dir": data_dir})
+        for plan in plans
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    from fiches.store import load_tables
+
+    fiches, _, _ = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    assert {"jardins-partages-a-vierzon", "jardins-partages-a-bourges"} <= set(fiches["id"])
+    assert len(fiches) == 15
+
+
+def test_import_killed_midway_leaves_previous_files(data_dir, document):
+    """SIGKILL while the import writes: the data folder is the old one or the new one."""
+    before = snapshot(data_dir)
+    code = (
+        "import os, sys, time\n"
+        "import fiches.store as store\n"
+        "real = os.replace\n"
+        "def slow(src, dst):\n"
+        "    print('replacing', flush=True); time.sleep(30); real(src, dst)\n"
+        "store.os.replace = slow\n"
+        "from fiches.cli import main\n"
+        f"main(['--data-dir', {str(data_dir)!r}, 'import', {str(document)!r}])\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=paths.ROOT, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while proc.stdout.readline().strip() != "replacing":  # temp files written, none replaced
+        assert time.monotonic() < deadline and proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {k: v for k, v in snapshot(data_dir).items() if not k.endswith(".tmp")}
+    assert after == before
+    # what the kill left behind are hidden temporary files, never read as data
+    assert all(p.name.startswith(".") for p in data_dir.rglob("*.tmp"))
