@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fiches import paths
 from fiches.curation import Theme, load_curation
-from fiches.markup import markdown_to_plain
-from fiches.schema import SECTION_KEYS
-from fiches.store import load_tables, split_list
-from fiches.text import fold, search_key
+from fiches.schema import LIST_SEPARATOR, MULTI_VALUED, SECTION_KEYS
+from fiches.store import load_tables
+from fiches.text import search_keys
 
 
 @dataclass
@@ -25,9 +30,42 @@ class Corpus:
     contours: dict
     departements: dict[str, str] = field(default_factory=dict)  # code -> name
     warnings: list[str] = field(default_factory=list)
-    # folded plain text per section, and of the whole fiche, for accent-insensitive search
-    search: dict[str, pd.Series] = field(default_factory=dict)
-    lists: dict[str, pd.Series] = field(default_factory=dict)  # column -> Series of lists
+    _options: dict[str, list[str]] = field(default_factory=dict)
+    _search: dict[str, pd.Series] = field(default_factory=dict)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    SEARCH_KEYS: ClassVar[tuple[str, ...]] = (*SECTION_KEYS, "meta")
+
+    def search_index(self, key: str) -> pd.Series:
+        """Search keys of one section, or of title, porteurs, bailleurs and places ("meta").
+
+        Built on first use and kept (about 1 s per 10 MB of text): loading stays fast, and
+        sessions share the index. Thread-safe: Streamlit serves sessions from threads.
+        """
+        index = self._search.get(key)
+        if index is None:
+            with self._search_lock:
+                index = self._search.get(key)
+                if index is None:
+                    index = self._build_search(key)
+                    self._search[key] = index
+        return index
+
+    def _build_search(self, key: str) -> pd.Series:
+        if key != "meta":
+            texts = self.fiches[f"section_{key}"].tolist()
+        else:
+            names: dict[str, list[str]] = defaultdict(list)
+            for fid, nom in zip(self.places["fiche_id"], self.places["nom"], strict=True):
+                names[fid].append(nom)
+            f = self.fiches
+            texts = [
+                " ".join((titre, intitule, porteurs, bailleurs, *names.get(fid, ())))
+                for fid, titre, intitule, porteurs, bailleurs in zip(
+                    f.index, f["titre"], f["intitule"], f["porteurs"], f["bailleurs"], strict=True
+                )
+            ]
+        return pd.Series(search_keys(texts), index=self.fiches.index, dtype="str")
 
     @property
     def ids(self) -> list[str]:
@@ -35,14 +73,36 @@ class Corpus:
 
     def options(self, column: str) -> list[str]:
         """Distinct values of a multi-valued column, sorted (themes: in vocabulary order)."""
-        if column == "themes":
-            present = {v for values in self.lists["themes"] for v in values}
-            return [t for t in self.themes if t in present]
-        seen: dict[str, None] = {}
-        for values in self.lists[column]:
-            for v in values:
-                seen.setdefault(v, None)
-        return sorted(seen, key=fold)
+        if column not in self._options:
+            cells = pa.array(self.fiches[column], type=pa.string())
+            parts = pc.list_flatten(pc.split_pattern(cells, LIST_SEPARATOR))
+            values = [v for v in pc.unique(parts).to_pylist() if v]
+            if column == "themes":
+                present = set(values)
+                self._options[column] = [t for t in self.themes if t in present]
+            else:
+                keys = search_keys(values)
+                self._options[column] = [v for _, v in sorted(zip(keys, values, strict=True))]
+        return self._options[column]
+
+    def has_any(self, column: str, wanted: tuple[str, ...] | list[str]) -> np.ndarray:
+        """Which fiches have at least one of ``wanted`` in a multi-valued column."""
+        cells = self.fiches[column]
+        sep = LIST_SEPARATOR
+        mask = np.zeros(len(cells), dtype=bool)
+        for value in wanted:
+            hit = (
+                (cells == value)
+                | cells.str.startswith(value + sep)
+                | cells.str.endswith(sep + value)
+                | cells.str.contains(sep + value + sep, regex=False)
+            )
+            mask |= hit.to_numpy(dtype=bool)
+        return mask
+
+    def first_value(self, column: str) -> pd.Series:
+        """The first value of a multi-valued column ("" when empty), per fiche."""
+        return self.fiches[column].str.split(LIST_SEPARATOR, n=1).str[0].fillna("")
 
     def years(self) -> tuple[int, int] | None:
         years = self.fiches["annee_debut"].dropna()
@@ -51,22 +111,6 @@ class Corpus:
     def theme_label(self, theme_id: str) -> str:
         theme = self.themes.get(theme_id)
         return theme.label if theme else theme_id
-
-    def title_to_id(self) -> dict[str, str]:
-        return dict(zip(self.fiches["titre"], self.fiches.index, strict=True))
-
-
-LIST_COLUMNS = (
-    "bailleurs",
-    "types_porteurs",
-    "themes",
-    "departements",
-    "communes",
-    "regions",
-    "liens",
-    "porteurs",
-    "regions_2015",
-)
 
 
 def build_corpus(
@@ -79,39 +123,12 @@ def build_corpus(
     warnings: list[str] | None = None,
 ) -> Corpus:
     fiches = fiches.set_index("id", drop=False)
-    search: dict[str, pd.Series] = {}
-    for key in SECTION_KEYS:
-        search[key] = fiches[f"section_{key}"].map(lambda md: search_key(markdown_to_plain(md)))
-    meta = (
-        fiches["titre"]
-        + " "
-        + fiches["intitule"]
-        + " "
-        + fiches["porteurs"]
-        + " "
-        + fiches["bailleurs"]
+    corpus = Corpus(
+        fiches, places, themes, contours, dict(departements or {}), list(warnings or [])
     )
-    place_names = (
-        places.groupby("fiche_id")["nom"].agg(" ".join).reindex(fiches.index, fill_value="")
-    )
-    search["all"] = (
-        meta.map(search_key)
-        + " "
-        + place_names.map(search_key)
-        + " "
-        + pd.concat([search[k] for k in SECTION_KEYS], axis=1).agg(" ".join, axis=1)
-    )
-    lists = {c: fiches[c].map(split_list) for c in LIST_COLUMNS}
-    return Corpus(
-        fiches,
-        places,
-        themes,
-        contours,
-        dict(departements or {}),
-        list(warnings or []),
-        search,
-        lists,
-    )
+    for column in MULTI_VALUED:
+        corpus.options(column)  # computed once, at load
+    return corpus
 
 
 def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpus:

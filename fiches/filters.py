@@ -38,11 +38,6 @@ class FilterState:
         return self == FilterState()
 
 
-def _any_of(lists: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
-    wanted_set = set(wanted)
-    return np.fromiter((not wanted_set.isdisjoint(v) for v in lists), dtype=bool, count=len(lists))
-
-
 def search_phrase(q: str) -> str:
     """The query as searched: one phrase, accents, case and punctuation ignored."""
     return search_key(q)
@@ -54,15 +49,19 @@ def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
     for name, column in LIST_FILTERS.items():
         wanted = getattr(state, name)
         if wanted:
-            mask &= _any_of(corpus.lists[column], wanted)
+            mask &= corpus.has_any(column, wanted)
     if state.years is not None:
         lo, hi = state.years
         years = corpus.fiches["annee_debut"]
         mask &= (years.ge(lo) & years.le(hi)).fillna(False).to_numpy(dtype=bool)
     phrase = search_phrase(state.q)
     if phrase:
-        text = corpus.search[state.section or "all"]
-        mask &= text.str.contains(phrase, regex=False).to_numpy(dtype=bool)
+        keys = [state.section] if state.section else corpus.SEARCH_KEYS
+        found = np.zeros(len(corpus.fiches), dtype=bool)
+        for key in keys:
+            index = corpus.search_index(key)
+            found |= index.str.contains(phrase, regex=False).to_numpy(dtype=bool)
+        mask &= found
     return pd.Series(mask, index=corpus.fiches.index)
 
 

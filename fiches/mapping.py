@@ -130,6 +130,7 @@ class ViewSync(MacroElement):
         """
 {% macro script(this, kwargs) %}
 (function (map) {
+  map.getContainer().style.background = "#f6f8fa";  // sea and abroad, without tiles
   map.on("moveend", function () {
     try {
       var c = map.getCenter();
@@ -335,8 +336,8 @@ def _color_table(corpus, color_by: str) -> tuple[dict[str, str], list[tuple[str,
     column = "bailleurs" if color_by == "bailleur" else "themes"
     values = corpus.options(column)
     colors = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
-    firsts = corpus.lists[column].map(lambda vs: vs[0] if vs else "")
-    by_fiche = {fid: colors.get(first, OTHER_COLOR) for fid, first in firsts.items()}
+    firsts = corpus.first_value(column)
+    by_fiche = dict(zip(firsts.index, firsts.map(colors).fillna(OTHER_COLOR), strict=True))
     label = corpus.theme_label if column == "themes" else (lambda v: v)
     legend = [(label(v), colors[v]) for v in values]
     if (firsts == "").any():

@@ -14,16 +14,38 @@ def clean_spaces(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _fold_table() -> dict[int, str]:
+    """Latin letters with diacritics -> base letters, ligatures expanded, apostrophes straight."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base and base != ch and base.isascii():
+            table[code] = base
+    table.update({ord("œ"): "oe", ord("Œ"): "OE", ord("æ"): "ae", ord("Æ"): "AE", ord("ß"): "ss"})
+    table.update({ord(k): v for k, v in (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("`", "'"))})
+    return table
+
+
+_FOLD = _fold_table()
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_fast(text: str) -> str:
+    """Lowercase and strip accents, one C-level pass (no space collapsing)."""
+    text = unicodedata.normalize("NFC", text)
+    if _COMBINING.search(text):  # marks NFC could not compose
+        text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    return text.translate(_FOLD).lower()
+
+
 def fold(text: str) -> str:
     """Lowercase, strip accents, straighten apostrophes, collapse spaces.
 
     « Joué-lès-Tours » and « JOUE LES TOURS » fold to close strings; used for search and
     label matching, never for display.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    return clean_spaces(text.lower())
+    return clean_spaces(fold_fast(text))
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -43,12 +65,57 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFC", text))
 
 
-_SEARCH_PUNCT = re.compile(r"[-'’‘_/.,;:!?()«»\"\[\]*]+")
+def _search_table() -> tuple[bytes, bytes]:
+    """A byte table over Latin-1: letters to lowercase without accent, separators to space.
+
+    Returns (translation table, bytes to delete). Punctuation inside words is deleted so
+    that « Tour(s)Plus » reads « toursplus »; hyphens, apostrophes and spaces separate words.
+    """
+    table = bytearray(range(256))
+    delete = bytearray()
+    for code in range(256):
+        ch = chr(code)
+        if ch.isalnum():
+            base = unicodedata.normalize("NFKD", ch)[0].lower()
+            table[code] = ord(base) if ord(base) < 256 else ord(ch.lower())
+        elif ch in "-'\t\n\r \x00\xa0/":
+            table[code] = 0 if code == 0 else 32
+        else:
+            delete.append(code)
+    return bytes(table), bytes(delete)
+
+
+_SEARCH_TABLE, _SEARCH_DELETE = _search_table()
+_SEARCH_REPLACE = (
+    ("’", "'"),
+    ("‘", "'"),
+    ("ʼ", "'"),
+    ("œ", "oe"),
+    ("Œ", "oe"),
+    ("–", "-"),
+    ("—", "-"),
+)
+
+
+def search_keys(texts: list[str]) -> list[str]:
+    """Search keys of many texts in one C-level pass.
+
+    Lowercase, accents removed, punctuation dropped, hyphens and apostrophes as spaces:
+    « Joué-lès-Tours », « JOUE LES TOURS » and « joue-les-tours » give the same key.
+    Letters outside Latin-1 (after œ and typographic marks are mapped) are dropped: the
+    corpus is French; query and index go through the same function.
+    """
+    if not texts:
+        return []
+    joined = "\x00".join(t.replace("\x00", " ") for t in texts)
+    for old, new in _SEARCH_REPLACE:
+        joined = joined.replace(old, new)
+    raw = joined.encode("latin-1", "replace").replace(b"?", b"")
+    # keep real question marks out of the way: they are punctuation anyway
+    folded = raw.translate(_SEARCH_TABLE, _SEARCH_DELETE).decode("latin-1")
+    return [part.strip() for part in folded.split("\x00")]
 
 
 def search_key(text: str) -> str:
-    """Normalised text for search: folded, punctuation and hyphens as spaces.
-
-    « Joué-lès-Tours », « JOUE LES TOURS » and « joue-les-tours » give the same key.
-    """
-    return clean_spaces(_SEARCH_PUNCT.sub(" ", fold(text)))
+    """The search key of one text (see ``search_keys``), spaces collapsed."""
+    return " ".join(search_keys([text])[0].split())

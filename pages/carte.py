@@ -51,13 +51,14 @@ with left:
                 on_click=ui.select_fiche,
                 args=(fid,),
             )
-    st.markdown(ui.count_line(ctx))
-    ui.fiche_list(ctx, key="liste")
+    if ctx.view.fiche:
+        st.markdown(ui.count_line(ctx))
+        ui.fiche_list(ctx, key="liste")
 
 with right:
     if ctx.view.fiche:
         ui.fiche_panel(ctx, key="carte")
     else:
-        st.info(
-            "Sélectionnez une action sur la carte ou dans la liste pour lire sa fiche complète."
-        )
+        st.markdown(ui.count_line(ctx))
+        st.caption("Choisissez une action pour lire sa fiche complète.")
+        ui.fiche_list(ctx, key="liste")
