@@ -102,7 +102,8 @@ class Corpus:
 
     def first_value(self, column: str) -> pd.Series:
         """The first value of a multi-valued column ("" when empty), per fiche."""
-        return self.fiches[column].str.split(LIST_SEPARATOR, n=1).str[0].fillna("")
+        parts = self.fiches[column].str.split(LIST_SEPARATOR, n=1, regex=False)
+        return parts.str[0].fillna("")
 
     def years(self) -> tuple[int, int] | None:
         years = self.fiches["annee_debut"].dropna()

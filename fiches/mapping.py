@@ -1,37 +1,26 @@
-"""Build the folium map: a constant base map and a changing layer of fiche places.
+"""Build the folium map: a constant base map and a small changing layer of fiches.
 
 The base map (region and département contours, optional tiles) never changes, so the
-Streamlit component is not rebuilt when filters change; the places travel in one
-compact layer (``FicheLayer``) passed with ``feature_group_to_add``. Markers are drawn by
-a few lines of JavaScript from a JSON array (about 80 bytes a point instead of ~1 KB for
-a folium Marker), clustered with Leaflet.markercluster. Every text from a fiche is
-HTML-escaped before it reaches the page: Leaflet renders tooltip strings as HTML.
+Streamlit component is not rebuilt when filters change. The fiches travel as data
+(``mapdata``): a dataset file fetched once by the browser, and a view of a few KB per
+rerun passed with ``feature_group_to_add``; a few lines of JavaScript draw markers
+(clustered with Leaflet.markercluster) and département areas from them. Every text from a
+fiche is HTML-escaped before it reaches the page: Leaflet renders tooltip strings as HTML.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import math
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
 from fiches import assets
-from fiches.text import clean_spaces
 
 REGIONS_VIEW = {"center": (46.85, 0.9), "zoom": 7}
 # South-west and north-east corners of Centre and Poitou-Charentes (2015 regions).
 REGIONS_BOUNDS = ((45.08, -1.57), (48.95, 3.13))
-PALETTE = (
-    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-    "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#7f7f7f",
-)  # fmt: skip
-OTHER_COLOR = "#7f7f7f"
-SPREAD_RADIUS_DEG = 0.004  # ~400 m: fiches sharing a point are drawn around it
 
 TILES = {
     "osm": (
@@ -45,82 +34,6 @@ TILES = {
         '&copy; <a href="https://www.ign.fr/">IGN</a> Plan IGN',
     ),
 }
-
-
-def escape_tooltip(text: str) -> str:
-    """The tooltip string for Leaflet (which sets it as innerHTML): escaped text."""
-    return html.escape(clean_spaces(text), quote=True)
-
-
-def tooltip_key(text: str | None) -> str:
-    """What the browser sends back for a clicked tooltip, normalised for lookup."""
-    return clean_spaces(text or "")
-
-
-@dataclass
-class MapPoint:
-    fiche_id: str
-    title: str
-    lat: float
-    lon: float
-    color: str
-    selected: bool = False
-
-
-@dataclass
-class MapArea:
-    name: str
-    geometry: dict
-    fiche_ids: list[str]
-    titles: list[str]
-    color: str
-    selected: bool = False
-
-    @property
-    def tooltip(self) -> str:
-        shown = self.titles[:5]
-        more = len(self.titles) - len(shown)
-        count = f"{len(self.titles)} action{'s' if len(self.titles) > 1 else ''}"
-        text = f"{self.name} ({count} au département) : " + " ; ".join(shown)
-        return text + (f" ; et {more} autre{'s' if more > 1 else ''}" if more else "")
-
-
-@dataclass
-class LayerData:
-    points: list[MapPoint] = field(default_factory=list)
-    areas: list[MapArea] = field(default_factory=list)
-    legend: list[tuple[str, str]] = field(default_factory=list)
-
-    def click_lookup(self) -> dict[str, list[str]]:
-        """Tooltip text (as the browser returns it) -> fiche ids."""
-        lookup: dict[str, list[str]] = {}
-        for p in self.points:
-            lookup.setdefault(tooltip_key(p.title), [])
-            if p.fiche_id not in lookup[tooltip_key(p.title)]:
-                lookup[tooltip_key(p.title)].append(p.fiche_id)
-        for a in self.areas:
-            lookup[tooltip_key(a.tooltip)] = list(a.fiche_ids)
-        return lookup
-
-
-def spread_points(points: list[MapPoint]) -> list[MapPoint]:
-    """Fiches that share one point are placed on a small circle around it."""
-    groups: dict[tuple[float, float], list[MapPoint]] = defaultdict(list)
-    for p in points:
-        groups[(round(p.lat, 5), round(p.lon, 5))].append(p)
-    out: list[MapPoint] = []
-    for (lat, lon), group in groups.items():
-        ids = sorted({p.fiche_id for p in group})
-        if len(ids) == 1:
-            out.extend(group)
-            continue
-        for p in group:
-            k = ids.index(p.fiche_id)
-            angle = 2 * math.pi * k / len(ids)
-            dlat = SPREAD_RADIUS_DEG * math.sin(angle)
-            dlon = SPREAD_RADIUS_DEG * math.cos(angle) / max(math.cos(math.radians(lat)), 0.1)
-            out.append(MapPoint(p.fiche_id, p.title, lat + dlat, lon + dlon, p.color, p.selected))
-    return out
 
 
 class ViewSync(MacroElement):
@@ -149,119 +62,141 @@ class ViewSync(MacroElement):
 
 
 class FicheLayer(MacroElement):
-    """Département contours and clustered markers of the filtered fiches, plus a legend."""
+    """The visible fiches: département areas, clustered markers and a legend.
+
+    Draws from the dataset file (fetched once per page, see ``mapdata``) and the small
+    per-rerun view. Tooltip strings are HTML-escaped in Python; the legend is built with
+    ``textContent``. Nothing from a fiche is ever inserted as markup.
+    """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function (group) {
-  var data = {{ this.payload }};
-  var areas = L.geoJSON(null, {
-    style: function (f) {
-      return {color: f.properties.c, weight: f.properties.s ? 3 : 1.5,
-              fillColor: f.properties.c, fillOpacity: f.properties.s ? 0.35 : 0.18};
-    },
-    onEachFeature: function (f, layer) {
-      layer.bindTooltip(f.properties.t, {sticky: true});
-      layer.options.fiche = true;
+(function (group, map) {
+  var view = {{ this.payload }};
+  function visible(i) {
+    return (window.__ficheBits[i >> 3] >> (i & 7)) & 1;
+  }
+  function draw(ds) {
+    var raw = atob(view.visible);
+    window.__ficheBits = new Uint8Array(raw.length);
+    for (var b = 0; b < raw.length; b++) { window.__ficheBits[b] = raw.charCodeAt(b); }
+    var areas = L.geoJSON(null, {
+      style: function (f) {
+        var c = ds.colors[f.properties.c];
+        return {color: c, weight: f.properties.s ? 3 : 1.5, fillColor: c,
+                fillOpacity: f.properties.s ? 0.35 : 0.18};
+      },
+      onEachFeature: function (f, layer) { layer.bindTooltip(f.properties.t, {sticky: true}); }
+    });
+    view.areas.forEach(function (a) {
+      var geometry = ds.deps[a[0]];
+      if (geometry) {
+        areas.addData({type: "Feature", geometry: geometry,
+                       properties: {t: a[1], c: a[2], s: a[3]}});
+      }
+    });
+    areas.addTo(group);
+    var cluster = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
+      chunkedLoading: true
+    });
+    var icons = {};
+    function icon(color, selected) {
+      var key = color + (selected ? "s" : "");
+      if (!icons[key]) {
+        var size = selected ? 22 : 16;
+        icons[key] = L.divIcon({
+          className: "fiche-pin" + (selected ? " fiche-pin-selected" : ""),
+          html: '<span style="display:block;width:' + size + "px;height:" + size +
+                "px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #333;" +
+                "background:" + ds.colors[color] + '"></span>',
+          iconSize: [size + 4, size + 4], iconAnchor: [(size + 4) / 2, (size + 4) / 2]
+        });
+      }
+      return icons[key];
     }
-  });
-  data.areas.forEach(function (a) { areas.addData(a); });
-  areas.addTo(group);
-  var cluster = L.markerClusterGroup({
-    showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
-    chunkedLoading: true
-  });
-  var markers = data.points.map(function (p) {
-    var size = p[4] ? 22 : 16;
-    var icon = L.divIcon({
-      className: "fiche-pin" + (p[4] ? " fiche-pin-selected" : ""),
-      html: '<span style="display:block;width:' + size + 'px;height:' + size +
-            'px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 0 1px #333;background:' +
-            data.colors[p[2]] + '"></span>',
-      iconSize: [size + 4, size + 4], iconAnchor: [(size + 4) / 2, (size + 4) / 2]
+    var markers = [];
+    ds.points.forEach(function (p) {
+      var i = p[2];
+      if (!visible(i)) { return; }
+      var fiche = ds.fiches[i];
+      var m = L.marker([p[0], p[1]], {
+        icon: icon(fiche[view.mode], i === view.selected), keyboard: true, riseOnHover: true
+      });
+      m.bindTooltip(fiche[0], {direction: "top"});
+      markers.push(m);
     });
-    var m = L.marker([p[0], p[1]], {icon: icon, keyboard: true, riseOnHover: true});
-    m.bindTooltip(p[3], {direction: "top"});
-    return m;
-  });
-  cluster.addLayers(markers);
-  cluster.addTo(group);
-  var legend = L.control({position: "topright"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "fiche-legend");
-    div.style.cssText = "background:#fff;padding:4px 8px;border-radius:4px;" +
-      "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 sans-serif;max-width:210px";
-    L.DomEvent.disableClickPropagation(div);
-    var toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.style.cssText = "border:0;background:none;font:inherit;font-weight:600;" +
-      "cursor:pointer;padding:2px 0";
-    toggle.textContent = "Légende : " + data.legendTitle.toLowerCase() + " ▾";
-    var list = document.createElement("div");
-    list.style.display = "none";
-    toggle.addEventListener("click", function () {
-      var open = list.style.display === "none";
-      list.style.display = open ? "block" : "none";
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    cluster.addLayers(markers);
+    cluster.addTo(group);
+    legend(ds);
+  }
+  function legend(ds) {
+    if (window.__ficheLegend) { window.__ficheLegend.remove(); window.__ficheLegend = null; }
+    if (!view.legend.length) { return; }
+    var control = L.control({position: "topright"});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "fiche-legend");
+      div.style.cssText = "background:#fff;padding:4px 8px;border-radius:4px;" +
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.4 sans-serif;max-width:210px";
+      L.DomEvent.disableClickPropagation(div);
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      toggle.setAttribute("aria-expanded", window.__ficheLegendOpen ? "true" : "false");
+      toggle.style.cssText = "border:0;background:none;font:inherit;font-weight:600;" +
+        "cursor:pointer;padding:2px 0";
+      toggle.textContent = "Légende : " + view.legendTitle.toLowerCase() + " ▾";
+      var list = document.createElement("div");
+      list.style.display = window.__ficheLegendOpen ? "block" : "none";
+      toggle.addEventListener("click", function () {
+        window.__ficheLegendOpen = list.style.display === "none";
+        list.style.display = window.__ficheLegendOpen ? "block" : "none";
+        toggle.setAttribute("aria-expanded", window.__ficheLegendOpen ? "true" : "false");
+      });
+      div.appendChild(toggle);
+      view.legend.forEach(function (item) {
+        var row = document.createElement("div");
+        var swatch = document.createElement("span");
+        swatch.style.cssText = "display:inline-block;width:10px;height:10px;" +
+          "border-radius:50%;margin-right:6px;background:" + item[1];
+        row.appendChild(swatch);
+        row.appendChild(document.createTextNode(item[0]));
+        list.appendChild(row);
+      });
+      div.appendChild(list);
+      return div;
+    };
+    control.addTo(map);
+    window.__ficheLegend = control;
+  }
+  window.__ficheData = window.__ficheData || {};
+  if (window.__ficheData[view.url]) {
+    draw(window.__ficheData[view.url]);
+  } else {
+    fetch(view.url).then(function (r) { return r.json(); }).then(function (ds) {
+      window.__ficheData[view.url] = ds;
+      draw(ds);
     });
-    div.appendChild(toggle);
-    data.legend.forEach(function (item) {
-      var row = document.createElement("div");
-      var sw = document.createElement("span");
-      sw.style.cssText = "display:inline-block;width:10px;height:10px;border-radius:50%;" +
-        "margin-right:6px;background:" + item[1];
-      row.appendChild(sw);
-      row.appendChild(document.createTextNode(item[0]));
-      list.appendChild(row);
-    });
-    div.appendChild(list);
-    return div;
-  };
-  if (window.__ficheLegend) { window.__ficheLegend.remove(); }
-  if (data.legend.length) { legend.addTo({{ this._parent._parent.get_name() }}); }
-  window.__ficheLegend = data.legend.length ? legend : null;
-})({{ this._parent.get_name() }});
+  }
+})({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, data: LayerData, legend_title: str) -> None:
+    def __init__(self, view_payload: dict) -> None:
         super().__init__()
         self._name = "FicheLayer"
-        colors = list(dict.fromkeys([c for _, c in data.legend] + [OTHER_COLOR]))
-        index = {c: i for i, c in enumerate(colors)}
-        payload = {
-            "colors": colors,
-            "legendTitle": legend_title,
-            "legend": [[label, color] for label, color in data.legend],
-            "points": [
-                [round(p.lat, 5), round(p.lon, 5), index.get(p.color, 0), escape_tooltip(p.title)]
-                + ([1] if p.selected else [])
-                for p in spread_points(data.points)
-            ],
-            "areas": [
-                {
-                    "type": "Feature",
-                    "geometry": a.geometry,
-                    "properties": {
-                        "t": escape_tooltip(a.tooltip),
-                        "c": a.color,
-                        "s": int(a.selected),
-                    },
-                }
-                for a in data.areas
-            ],
-        }
-        # json.dumps escapes nothing HTML-specific; forbid "</" so the payload cannot end a
-        # <script> element, and keep the JSON valid JavaScript.
-        self.payload = (
-            json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-            .replace("</", "<\\/")
-            .replace("\u2028", "\\u2028")
-            .replace("\u2029", "\\u2029")
-        )
+        self.payload = script_json(view_payload)
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside a <script> element (no "</", no U+2028/2029)."""
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("</", "<\\/")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _offline_map(**kwargs) -> folium.Map:
@@ -318,76 +253,45 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
     return m
 
 
-def fiche_layer(data: LayerData, legend_title: str) -> folium.FeatureGroup:
+def fiche_layer(view_payload: dict) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Actions")
-    FicheLayer(data, legend_title).add_to(group)
+    FicheLayer(view_payload).add_to(group)
     return group
 
 
-def standalone_html(contours: dict, data: LayerData, legend_title: str) -> str:
-    """The same map as one HTML page (used by tests and the benchmark)."""
-    m = base_map(contours)
-    fiche_layer(data, legend_title).add_to(m)
-    return m.get_root().render()
+PLAIN_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Carte Leaflet simple</title>
+<link rel="stylesheet" href="{leaflet_css}"><link rel="stylesheet" href="{cluster_css}">
+<link rel="stylesheet" href="{cluster_default_css}">
+<script src="{leaflet_js}"></script><script src="{cluster_js}"></script>
+<style>html,body,#map{{height:100%;margin:0}}</style></head>
+<body><div id="map"></div><script>
+var map = L.map("map", {{maxZoom: 18}}).fitBounds([[45.08, -1.57], [48.95, 3.13]]);
+fetch("{url}").then(function (r) {{ return r.json(); }}).then(function (ds) {{
+  var cluster = L.markerClusterGroup({{maxClusterRadius: 40, chunkedLoading: true}});
+  var markers = ds.points.map(function (p) {{
+    var icon = L.divIcon({{className: "fiche-pin", iconSize: [20, 20]}});
+    var m = L.marker([p[0], p[1]], {{icon: icon}});
+    m.bindTooltip(ds.fiches[p[2]][0]);
+    return m;
+  }});
+  cluster.addLayers(markers);
+  cluster.addTo(map);
+}});
+</script></body></html>
+"""
 
 
-def _color_table(corpus, color_by: str) -> tuple[dict[str, str], list[tuple[str, str]], str]:
-    """(fiche id -> colour, legend entries, legend title) for colouring by thème or bailleur."""
-    column = "bailleurs" if color_by == "bailleur" else "themes"
-    values = corpus.options(column)
-    colors = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(values)}
-    firsts = corpus.first_value(column)
-    by_fiche = dict(zip(firsts.index, firsts.map(colors).fillna(OTHER_COLOR), strict=True))
-    label = corpus.theme_label if column == "themes" else (lambda v: v)
-    legend = [(label(v), colors[v]) for v in values]
-    if (firsts == "").any():
-        legend.append(("Sans bailleur" if column == "bailleurs" else "Sans thème", OTHER_COLOR))
-    return by_fiche, legend, "Bailleur" if column == "bailleurs" else "Thème principal"
-
-
-def layer_data(
-    corpus, fiche_ids, *, color_by: str = "theme", selected: str = ""
-) -> tuple[LayerData, str]:
-    """Points and département areas of the given fiches, coloured; plus the legend title."""
-    ids = set(fiche_ids)
-    colors, legend, legend_title = _color_table(corpus, color_by)
-    places = corpus.places[corpus.places["fiche_id"].isin(ids)]
-    titles = corpus.fiches["titre"]
-    data = LayerData()
-    used_colors: set[str] = set()
-    points = places[places["lat"].notna()]
-    for fid, lat, lon in zip(points["fiche_id"], points["lat"], points["lon"], strict=True):
-        color = colors.get(fid, OTHER_COLOR)
-        used_colors.add(color)
-        data.points.append(
-            MapPoint(fid, titles[fid], float(lat), float(lon), color, fid == selected)
-        )
-    dep_places = places[(places["niveau"] == "departement") & places["lat"].isna()]
-    contours = {
-        f["properties"]["code"]: f
-        for f in corpus.contours["features"]
-        if f["properties"]["kind"] == "departement"
-    }
-    for code, group in dep_places.groupby("code_departement", sort=True):
-        feature = contours.get(code)
-        if feature is None:
-            continue
-        fids = list(dict.fromkeys(group["fiche_id"]))
-        first_color = colors.get(fids[0], OTHER_COLOR)
-        color = first_color if all(colors.get(f) == first_color for f in fids) else OTHER_COLOR
-        used_colors.add(color)
-        data.areas.append(
-            MapArea(
-                corpus.departements.get(code, feature["properties"]["nom"]),
-                feature["geometry"],
-                fids,
-                [titles[f] for f in fids],
-                color,
-                selected in fids,
-            )
-        )
-    data.legend = [(label, c) for label, c in legend if c in used_colors]
-    return data, legend_title
+def plain_leaflet_page(dataset_url: str) -> str:
+    """A plain Leaflet page drawing every point of the dataset: the floor for benchmarks."""
+    return PLAIN_PAGE.format(
+        url=dataset_url,
+        leaflet_css=assets.LEAFLET_CSS,
+        cluster_css=assets.CLUSTER_CSS,
+        cluster_default_css=assets.CLUSTER_DEFAULT_CSS,
+        leaflet_js=assets.LEAFLET_JS,
+        cluster_js=assets.CLUSTER_JS,
+    )
 
 
 def view_of_fiche(corpus, fiche_id: str) -> tuple[tuple[float, float], int] | None:
@@ -416,8 +320,3 @@ def _coords(geometry: dict):
                 yield from walk(x)
 
     yield from walk(geometry["coordinates"])
-
-
-def resolve_click(tooltip: str | None, lookup: dict[str, list[str]]) -> list[str]:
-    """Fiche ids behind a clicked marker or area (from the tooltip the browser returns)."""
-    return list(lookup.get(tooltip_key(tooltip), []))

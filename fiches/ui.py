@@ -20,6 +20,7 @@ from fiches.assets import ensure_static_assets
 from fiches.corpus import Corpus, load_corpus
 from fiches.curation import CurationError
 from fiches.filters import FilterState, apply_filters
+from fiches.mapdata import MapDataset, build_dataset, publish
 from fiches.markup import escape_md
 
 __all__ = ["escape_md"]
@@ -66,12 +67,28 @@ def _load(directory: str, mtimes: tuple[float, ...]) -> Corpus:
     return load_corpus(Path(directory))
 
 
+def _mtimes(directory: Path) -> tuple[float, ...]:
+    files = [directory / n for n in ("fiches.csv", "places.csv", "curation.toml")]
+    return tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dataset(directory: str, mtimes: tuple[float, ...]) -> MapDataset:
+    dataset = build_dataset(_load(directory, mtimes))
+    publish(dataset, paths.STATIC)
+    return dataset
+
+
+def map_dataset() -> MapDataset:
+    """The map's constant dataset, published once as a static file (see ``mapdata``)."""
+    directory = data_dir()
+    return _dataset(str(directory), _mtimes(directory))
+
+
 def corpus() -> Corpus:
     directory = data_dir()
-    files = [directory / n for n in ("fiches.csv", "places.csv", "curation.toml")]
-    mtimes = tuple(f.stat().st_mtime if f.exists() else 0.0 for f in files)
     try:
-        return _load(str(directory), mtimes)
+        return _load(str(directory), _mtimes(directory))
     except (DataError, CurationError) as exc:
         st.error(f"Les données ne peuvent pas être chargées : {escape_md(str(exc))}")
         st.stop()

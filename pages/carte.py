@@ -4,7 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from fiches import ui
-from fiches.mapping import base_map, fiche_layer, layer_data, resolve_click
+from fiches.mapdata import build_view, resolve_click
+from fiches.mapping import base_map, fiche_layer
 
 ctx = ui.context()
 c = ctx.corpus
@@ -17,8 +18,8 @@ st.caption(
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    data, legend_title = layer_data(
-        c, ctx.filtered.index, color_by=ctx.view.color_by, selected=ctx.view.fiche
+    view = build_view(
+        ui.map_dataset(), c, ctx.filtered.index, color_by=ctx.view.color_by, selected=ctx.view.fiche
     )
     # None leaves the view to the map (framed on the two regions) or to the user.
     center = st.session_state.get("map_center")
@@ -30,12 +31,12 @@ with left:
         use_container_width=True,
         center=center,
         zoom=zoom,
-        feature_group_to_add=fiche_layer(data, legend_title),
+        feature_group_to_add=fiche_layer(view.payload),
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
     )
     clicked = ui.new_map_click(result)
     if clicked is not None:
-        ids = resolve_click(clicked, data.click_lookup())
+        ids = resolve_click(clicked, view.lookup)
         if len(ids) == 1:
             ui.select_fiche(ids[0])
             st.rerun()

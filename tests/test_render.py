@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from fiches.mapping import FicheLayer, LayerData, MapPoint, escape_tooltip
+from fiches.mapdata import escape_tooltip
+from fiches.mapping import FicheLayer
 from fiches.markup import html_to_markdown
 from fiches.render import fiche_html, fiche_markdown, markdown_to_html
 
@@ -87,8 +88,5 @@ def test_tooltips_and_map_payload_are_escaped():
         escape_tooltip('<img src=x onerror="alert(1)">')
         == "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
     )
-    layer = FicheLayer(
-        LayerData(points=[MapPoint("x", "</script><script>alert(1)</script>", 46.5, 0.3, "#000")]),
-        "Thème",
-    )
-    assert "</script>" not in layer.payload and "<script>" not in layer.payload
+    layer = FicheLayer({"legend": [["</script><script>alert(1)</script>", "#000"]]})
+    assert "</script>" not in layer.payload and "<\\/script>" in layer.payload

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from fiches.mapping import spread_points  # noqa: F401  (import check: domain importable)
 from tests.browser.conftest import MAP_FRAME, SCREENSHOTS, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser

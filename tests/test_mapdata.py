@@ -1,0 +1,112 @@
+"""The map's data: constant dataset, per-rerun view, click resolution."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from fiches.filters import FilterState, apply_filters
+from fiches.mapdata import (
+    COLORS,
+    bitmap,
+    build_dataset,
+    build_view,
+    publish,
+    resolve_click,
+    spread,
+)
+from fiches.mapping import base_map, fiche_layer
+
+
+@pytest.fixture(scope="module")
+def dataset(corpus):
+    return build_dataset(corpus)
+
+
+def test_bitmap_round_trip():
+    encoded = bitmap([0, 3, 9], 12)
+    bits = np.unpackbits(
+        np.frombuffer(base64.b64decode(encoded), dtype=np.uint8), bitorder="little"
+    )
+    assert list(np.flatnonzero(bits[:12])) == [0, 3, 9]
+
+
+def test_fiches_sharing_a_point_are_spread_around_it():
+    lats, lons = spread([47.0, 47.0, 47.0, 46.0], [1.0, 1.0, 1.0, 0.5], [0, 1, 1, 2])
+    assert (lats[3], lons[3]) == (46.0, 0.5)  # alone: unchanged
+    assert (lats[1], lons[1]) == (lats[2], lons[2])  # same fiche: same spot
+    assert (lats[0], lons[0]) != (lats[1], lons[1])
+    for lat, lon in zip(lats[:3], lons[:3], strict=True):
+        assert abs(lat - 47.0) < 0.01 and abs(lon - 1.0) < 0.01
+
+
+def test_dataset_holds_every_point_and_escaped_titles(corpus, dataset):
+    data = json.loads(dataset.text)
+    assert len(data["points"]) == int(corpus.places["lat"].notna().sum())
+    assert len(data["fiches"]) == len(corpus.fiches)
+    assert set(data["deps"]) >= {"03", "18", "36", "37", "45", "86"}
+    assert data["colors"] == list(COLORS)
+    assert dataset.url.startswith("/app/static/data/carte-") and dataset.url.endswith(".json")
+
+
+def test_publish_writes_once_by_content(dataset, tmp_path):
+    path = publish(dataset, tmp_path)
+    assert path.read_text(encoding="utf-8") == dataset.text
+    mtime = path.stat().st_mtime_ns
+    publish(dataset, tmp_path)
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_view_of_france_loire(corpus, dataset):
+    ids = apply_filters(corpus, FilterState(bailleurs=("France Loire",))).index
+    view = build_view(
+        dataset, corpus, ids, color_by="bailleur", selected="habitat-participatif-france-loire"
+    )
+    payload = view.payload
+    assert [a[0] for a in payload["areas"]] == ["03", "18"]
+    assert payload["legend"] == [
+        ["France Loire", COLORS[dataset.colors["bailleur"]["France Loire"]]]
+    ]
+    assert payload["selected"] == dataset.position["habitat-participatif-france-loire"]
+    assert len(json.dumps(payload)) < 2_000
+
+
+def test_clicks_resolve_to_fiches(corpus, dataset):
+    view = build_view(dataset, corpus, corpus.fiches.index)
+    assert resolve_click("Habitat participatif (France Loire)", view.lookup) == [
+        "habitat-participatif-france-loire"
+    ]
+    indre_et_loire = next(a for a in view.payload["areas"] if a[0] == "37")
+    tooltip = indre_et_loire[1]  # what Leaflet shows; the browser returns its text
+    assert tooltip.startswith("Indre-et-Loire (2 actions au département)")
+    assert resolve_click(tooltip, view.lookup) == [
+        "forum-des-locataires-val-touraine-habitat",
+        "les-locataires-referents-val-touraine-habitat",
+    ]
+    assert resolve_click("inconnu", view.lookup) == []
+
+
+def test_base_map_is_constant_and_offline(corpus, dataset):
+    first, second = base_map(corpus.contours), base_map(corpus.contours)
+    html = first.get_root().render()
+    assert "cdn" not in html.lower() and "https://" not in html.split("<body>")[0]
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    second_html = second.get_root().render().replace(second.get_name(), first.get_name())
+    assert _without_ids(html) == _without_ids(second_html)
+
+
+def _without_ids(html: str) -> str:
+    import re
+
+    return re.sub(r"_[0-9a-f]{32}", "_ID", html)
+
+
+def test_fiche_layer_script_carries_the_view_not_the_text(corpus, dataset):
+    m = base_map(corpus.contours)
+    fiche_layer(build_view(dataset, corpus, corpus.fiches.index).payload).add_to(m)
+    html = m.get_root().render()
+    assert dataset.url in html and "fetch(view.url)" in html
+    assert "Le quartier de la Rabi" not in html  # point titles travel in the dataset file
