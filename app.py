@@ -1,11 +1,13 @@
 """Entry point: page config, navigation and the shared sidebar. Run: ``make run``."""
 
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from fiches import ui
 
+started = time.perf_counter()
 st.set_page_config(
     page_title="Fiches d'expériences · Participation des habitants",
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -38,3 +40,4 @@ st.session_state["ctx"] = ui.sidebar()
 if st.session_state.pop("goto_map", False) and navigation.url_path != "carte":
     st.switch_page(PAGES["carte"], query_params=st.query_params.to_dict())
 navigation.run()
+ui.record_run_time(time.perf_counter() - started)

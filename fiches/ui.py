@@ -421,3 +421,13 @@ def new_map_click(result: dict | None) -> str | None:
         return None
     st.session_state["map_click_count"] = count
     return (result or {}).get("last_object_clicked_tooltip")
+
+
+def record_run_time(seconds: float) -> None:
+    """Server time of this run, for benchmarks: kept in the session and, when the
+    environment variable ``FICHES_TIMINGS`` names a file, appended to it."""
+    st.session_state["run_ms"] = seconds * 1000
+    target = os.environ.get("FICHES_TIMINGS")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(f"{seconds * 1000:.1f}\n")
