@@ -17,11 +17,15 @@ import json
 import math
 import os
 import tempfile
-from collections import defaultdict
+from collections import ChainMap, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from fiches.text import clean_spaces
 
@@ -75,7 +79,15 @@ class MapDataset:
     position: dict[str, int]
     colors: dict[str, dict[str, int]]  # mode -> value -> colour index
     title_ids: dict[str, list[str]]  # tooltip text of a point -> fiche ids
+    firsts: dict[str, pd.Series] = field(repr=False, default_factory=dict)  # mode -> 1st value
     text: str = field(repr=False, default="")
+
+    index: pd.Index = field(repr=False, default_factory=lambda: pd.Index([]))
+    dep_codes: frozenset[str] = frozenset()
+
+    def positions(self, fiche_ids) -> np.ndarray:
+        found = self.index.get_indexer(pd.Index(fiche_ids))
+        return found[found >= 0]
 
 
 def _color_index(values: list[str]) -> dict[str, int]:
@@ -109,7 +121,10 @@ def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
     title_ids: dict[str, list[str]] = defaultdict(list)
     for fid, title in zip(ids, titles, strict=True):
         title_ids[tooltip_key(title)].append(fid)
-    return MapDataset(f"{url_prefix}/carte-{digest}.json", ids, position, colors, title_ids, text)
+    return MapDataset(
+        f"{url_prefix}/carte-{digest}.json", ids, position, colors, title_ids, firsts, text,
+        pd.Index(ids), frozenset(deps),
+    )  # fmt: skip
 
 
 def publish(dataset: MapDataset, static_dir: Path) -> Path:
@@ -129,7 +144,7 @@ class MapView:
     """The per-rerun part: small, and the click lookup that goes with it."""
 
     payload: dict
-    lookup: dict[str, list[str]]
+    lookup: Mapping[str, list[str]]  # tooltip text -> fiche ids (areas, then point titles)
 
 
 def bitmap(positions: list[int] | np.ndarray, size: int) -> str:
@@ -142,43 +157,52 @@ def bitmap(positions: list[int] | np.ndarray, size: int) -> str:
 def build_view(
     dataset: MapDataset, corpus, fiche_ids, *, color_by: str = "theme", selected: str = ""
 ) -> MapView:
-    ids = list(fiche_ids)
-    positions = [dataset.position[f] for f in ids if f in dataset.position]
-    column = COLOR_COLUMNS.get(color_by, "themes")
-    colors = dataset.colors.get(color_by, dataset.colors["theme"])
-    firsts = corpus.first_value(column).reindex(ids)
+    ids = pd.Index(fiche_ids)
+    positions = dataset.positions(ids)
+    mode = color_by if color_by in COLOR_COLUMNS else "theme"
+    column = COLOR_COLUMNS[mode]
+    colors = dataset.colors[mode]
+    firsts = dataset.firsts[mode].reindex(ids)
     present = set(firsts.unique().tolist())
     label = corpus.theme_label if column == "themes" else (lambda v: v)
     legend = [[label(v), COLORS[i]] for v, i in colors.items() if v in present]
     if "" in present:
         legend.append(["Sans bailleur" if column == "bailleurs" else "Sans thème", OTHER_COLOR])
-    areas, lookup = _areas(dataset, corpus, ids, colors, firsts, selected)
-    for title_key, fids in dataset.title_ids.items():
-        lookup.setdefault(title_key, fids)
+    areas, area_lookup = _areas(dataset, corpus, ids, colors, firsts, selected)
     payload = {
         "url": dataset.url,
         "visible": bitmap(positions, len(dataset.ids)),
-        "mode": 1 if color_by == "theme" else 2,
+        "mode": 1 if mode == "theme" else 2,
         "selected": dataset.position.get(selected, -1),
         "legendTitle": "Bailleur" if column == "bailleurs" else "Thème principal",
         "legend": legend,
         "areas": areas,
     }
-    return MapView(payload, lookup)
+    return MapView(payload, ChainMap(area_lookup, dataset.title_ids))
 
 
 def _areas(dataset, corpus, ids, colors, firsts, selected):
+    """One area per département (with a contour) holding département-level places."""
     places = corpus.places
-    dep_places = places[(places["niveau"] == "departement") & places["lat"].isna()]
-    dep_places = dep_places[dep_places["fiche_id"].isin(set(ids))]
+    dep_places = places[
+        (places["niveau"] == "departement")
+        & places["lat"].isna()
+        & places["code_departement"].isin(dataset.dep_codes)
+    ]
+    visible = pc.is_in(
+        pa.array(dep_places["fiche_id"], type=pa.string()),
+        value_set=pa.array(ids, type=pa.string()),
+    ).to_numpy(zero_copy_only=False)
+    dep_places = dep_places[visible]
+    fiche_colors = firsts.map(colors).fillna(OTHER).astype(int)
     titles = corpus.fiches["titre"]
     areas, lookup = [], {}
     for code, group in dep_places.groupby("code_departement", sort=True):
-        fids = list(dict.fromkeys(group["fiche_id"]))
-        color_ids = {colors.get(firsts.get(f, ""), OTHER) for f in fids}
+        fids = list(dict.fromkeys(group["fiche_id"].tolist()))
+        color_ids = set(fiche_colors.reindex(fids).tolist())
         color = color_ids.pop() if len(color_ids) == 1 else OTHER
         name = corpus.departements.get(code, code)
-        shown = [titles[f] for f in fids[:MAX_AREA_TITLES]]
+        shown = titles.reindex(fids[:MAX_AREA_TITLES]).tolist()
         more = len(fids) - len(shown)
         count = f"{len(fids)} action{'s' if len(fids) > 1 else ''}"
         text = f"{name} ({count} au département) : " + " ; ".join(shown)
@@ -189,6 +213,6 @@ def _areas(dataset, corpus, ids, colors, firsts, selected):
     return areas, lookup
 
 
-def resolve_click(tooltip: str | None, lookup: dict[str, list[str]]) -> list[str]:
+def resolve_click(tooltip: str | None, lookup: Mapping[str, list[str]]) -> list[str]:
     """Fiche ids behind a clicked marker or area (from the tooltip the browser returns)."""
     return list(lookup.get(tooltip_key(tooltip), []))

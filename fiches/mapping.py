@@ -120,13 +120,26 @@ class FicheLayer(MacroElement):
     ds.points.forEach(function (p) {
       var i = p[2];
       if (!visible(i)) { return; }
-      var fiche = ds.fiches[i];
       var m = L.marker([p[0], p[1]], {
-        icon: icon(fiche[view.mode], i === view.selected), keyboard: true, riseOnHover: true
+        icon: icon(ds.fiches[i][view.mode], i === view.selected), keyboard: true,
+        riseOnHover: true
       });
-      m.bindTooltip(fiche[0], {direction: "top"});
+      m.fiche = i;
       markers.push(m);
     });
+    // Tooltips are bound on first use (hover, focus or click), not for every marker up
+    // front: at 10,000 fiches that is most of the drawing time. This handler runs before
+    // streamlit-folium's click handler, which reads the tooltip to identify the fiche.
+    function tooltip(e) {
+      var m = e.layer || e.target;
+      if (m && m.fiche !== undefined && !m.getTooltip()) {
+        m.bindTooltip(ds.fiches[m.fiche][0], {direction: "top"});
+        if (e.type !== "click") { m.openTooltip(); }
+      }
+    }
+    cluster.on("mouseover", tooltip);
+    cluster.on("click", tooltip);
+    cluster.on("keypress", tooltip);
     cluster.addLayers(markers);
     cluster.addTo(group);
     legend(ds);
