@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -256,13 +257,10 @@ def _sync_url(c: Corpus, state: FilterState, view: ViewState) -> ViewState:
     return view
 
 
-def share_url(ctx: Context, page: str = "") -> str:
+def share_url(ctx: Context) -> str:
+    """The link to this view: the page's address and the canonical query string."""
     base = str(st.context.url or "").split("?")[0]
-    if page:
-        base = base.rsplit("/", 1)[0] + "/" + page if base.count("/") > 2 else base + page
     query = to_query(ctx.state, ctx.view)
-    from urllib.parse import urlencode
-
     return base + ("?" + urlencode(query, doseq=True) if query else "")
 
 
@@ -336,16 +334,20 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
         cols = st.columns(2)
         theme_labels = {t: c.theme_label(t) for t in c.themes}
         cols[0].download_button(
-            "Télécharger la fiche (HTML)",
+            "Fiche HTML",
             fiche_html(fiche, places, theme_labels),
+            icon=":material/download:",
+            help="Page imprimable de la fiche complète",
             file_name=f"{fid}.html",
             mime="text/html",
             key=f"{key}-html",
             width="stretch",
         )
         cols[1].download_button(
-            "Télécharger (Markdown)",
+            "Markdown",
             fiche_markdown(fiche, places, theme_labels),
+            icon=":material/download:",
+            help="Texte de la fiche complète en Markdown",
             file_name=f"{fid}.md",
             mime="text/markdown",
             key=f"{key}-md",

@@ -34,11 +34,12 @@ event = st.dataframe(
         "annee_debut": st.column_config.NumberColumn("Début", format="%d"),
     },
 )
-rows = event.selection.rows if event else []
-if rows:
-    selected = ctx.filtered.index[rows[0]]
-    if selected != ctx.view.fiche:
-        ui.select_fiche(selected)
+# act on a new selection only: the table keeps its selection after the fiche is closed
+rows = list(event.selection.rows) if event else []
+if rows != st.session_state.get("table_rows", []):
+    st.session_state["table_rows"] = rows
+    if rows and ctx.filtered.index[rows[0]] != ctx.view.fiche:
+        ui.select_fiche(ctx.filtered.index[rows[0]])
         st.rerun()
 
 cols = st.columns(2)

@@ -95,3 +95,46 @@ def test_no_result_is_a_friendly_message():
     at = run_app({"q": "aucune action ne contient cette phrase"})
     assert not at.exception
     assert any("Aucune action ne correspond" in i.value for i in at.info)
+
+
+def test_import_page_previews_and_offers_downloads():
+    from tests.test_importer import NEW_DOCUMENT
+
+    at = run_app()
+    at.switch_page("pages/importer.py").run()
+    at.file_uploader(key="import_file").upload("nouvelles.txt", NEW_DOCUMENT.encode(), "text/plain")
+    at.run()
+    assert not at.exception
+    assert "1 nouvelle(s), 1 mise(s) à jour" in at.success[0].value
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Télécharger fiches.csv mis à jour", "Télécharger places.csv mis à jour"]
+    assert (paths.DATA / "fiches.csv").read_text(encoding="utf-8").count("jardins-partages") == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Un texte sans fiche.\n", "aucune fiche"),
+        (b"\xff\xfe\x00binaire", "n'est pas un document texte"),
+        ("Quoi ? > Objet de l'action\tx".encode("utf-16"), "document texte"),
+    ],
+)
+def test_import_page_refuses_bad_documents(content, message):
+    at = run_app()
+    at.switch_page("pages/importer.py").run()
+    at.file_uploader(key="import_file").upload("doc.txt", content, "text/plain")
+    at.run()
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+def test_broken_data_gives_a_french_message_not_a_traceback(tmp_path, monkeypatch):
+    from tests.helpers import copy_data
+
+    data = copy_data(tmp_path / "data")
+    text = (data / "fiches.csv").read_text(encoding="utf-8")
+    (data / "fiches.csv").write_text(text.replace("titre,", "title,", 1), encoding="utf-8")
+    monkeypatch.setenv("FICHES_DATA_DIR", str(data))
+    at = run_app()
+    assert not at.exception
+    assert "fiches.csv, ligne 1 : colonne(s) manquante(s) : titre" in at.error[0].value

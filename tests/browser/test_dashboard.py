@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +152,42 @@ def test_every_page_renders_without_error(page, server, requests_log):
         page.get_by_role("link", name=name).click()
         wait_idle(page)
         assert page.locator('[data-testid="stException"]').count() == 0, name
+
+
+def test_map_position_travels_in_the_link(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(server.url + "/?lat=47.3400&lon=0.6600&z=12")
+    wait_for_map(page, markers=False)
+    page.wait_for_timeout(1500)
+    frame = page.frames[-1]
+    for candidate in page.frames:
+        if candidate.evaluate("typeof window.map !== 'undefined' && !!window.map.getCenter"):
+            frame = candidate
+    center = frame.evaluate(
+        "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+    assert abs(center[0] - 47.34) < 0.01 and abs(center[1] - 0.66) < 0.01 and center[2] == 12
+    # panning writes the new position into the page URL, without a rerun
+    frame.evaluate("window.map.setView([46.58, 0.34], 11)")
+    page.wait_for_timeout(800)
+    assert "lat=46.5800" in page.url and "lon=0.3400" in page.url and "z=11" in page.url
+    context.close()
+
+
+def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
+    from tests.test_importer import NEW_DOCUMENT
+
+    doc = tmp_path / "nouvelles-actions.txt"
+    doc.write_text(NEW_DOCUMENT, encoding="utf-8")
+    page.goto(server.url + "/importer")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(doc))
+    page.get_by_text("1 nouvelle(s), 1 mise(s) à jour").wait_for(timeout=30_000)
+    wait_idle(page)
+    button = page.get_by_text("Télécharger fiches.csv mis à jour")
+    button.wait_for(timeout=30_000)
+    with page.expect_download() as download:
+        button.click()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "jardins-partages-a-vierzon" in content and content.count("\n") > 14
