@@ -29,27 +29,42 @@ def section_heading(fiche: pd.Series, key: str) -> str:
     return heading
 
 
-def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
-    """The whole fiche as Markdown (metadata escaped, sections as stored)."""
-    lines = [f"# {escape_md(fiche['titre'])}", ""]
-    meta = []
+def fiche_facts(
+    fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]
+) -> dict[str, list[str]]:
+    """The curated facts of a fiche, as escaped Markdown lines, by kind.
+
+    Kinds: bailleur, porteurs, themes (one label each), periode, lieux (one line each,
+    « nom — précision (note) »). Shared by the detail panel and the downloads.
+    """
     bailleurs = split_list(fiche["bailleurs"])
-    meta.append(f"**Bailleur** : {escape_md(', '.join(bailleurs)) if bailleurs else 'aucun'}")
     porteurs = split_list(fiche["porteurs"])
-    if porteurs:
-        meta.append(f"**Porteurs** : {escape_md(' ; '.join(porteurs))}")
-    themes = [theme_labels.get(t, t) for t in split_list(fiche["themes"])]
-    if themes:
-        meta.append(f"**Thèmes** : {escape_md(', '.join(themes))}")
     period = fiche["periode"] or (
         str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else ""
     )
-    if period:
-        meta.append(f"**Période** : {escape_md(str(period))}")
-    for p in places.itertuples():
-        note = f" ({p.note})" if p.note else ""
-        meta.append(f"**Lieu** : {escape_md(f'{p.nom} — {p.precision}{note}')}")
-    lines += [f"- {m}" for m in meta] + [""]
+    return {
+        "bailleur": [escape_md(", ".join(bailleurs)) if bailleurs else "aucun"],
+        "porteurs": [escape_md(" ; ".join(porteurs))] if porteurs else [],
+        "themes": [escape_md(theme_labels.get(t, t)) for t in split_list(fiche["themes"])],
+        "periode": [escape_md(str(period))] if period else [],
+        "lieux": [
+            f"**{escape_md(p.nom)}** — {escape_md(p.precision)}"
+            + (f" ({escape_md(p.note)})" if p.note else "")
+            for p in places.itertuples()
+        ],
+    }
+
+
+def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+    """The whole fiche as Markdown (metadata escaped, sections as stored)."""
+    facts = fiche_facts(fiche, places, theme_labels)
+    meta = [f"**Bailleur** : {facts['bailleur'][0]}"]
+    meta += [f"**Porteurs** : {line}" for line in facts["porteurs"]]
+    if facts["themes"]:
+        meta.append("**Thèmes** : " + ", ".join(facts["themes"]))
+    meta += [f"**Période** : {line}" for line in facts["periode"]]
+    meta += [f"**Lieu** : {line}" for line in facts["lieux"]]
+    lines = [f"# {escape_md(fiche['titre'])}", "", *[f"- {m}" for m in meta], ""]
     for section in SECTIONS:
         text = fiche[f"section_{section.key}"]
         lines += [

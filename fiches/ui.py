@@ -25,7 +25,7 @@ from fiches.mapdata import MapDataset, build_dataset, publish
 from fiches.markup import escape_md
 
 __all__ = ["escape_md"]
-from fiches.render import fiche_html, fiche_markdown, section_heading
+from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.store import DataError, split_list
 from fiches.urlstate import IGNORED_PARAMS, ViewState, parse_query, to_query
@@ -303,23 +303,18 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
     fiche = c.fiches.loc[fid]
     places = c.places[c.places["fiche_id"] == fid]
     with st.container(border=True, key=f"panel-{key}"):
+        theme_labels = {t: c.theme_label(t) for t in c.themes}
+        facts = fiche_facts(fiche, places, theme_labels)
         st.markdown(f"#### {escape_md(fiche['titre'])}")
-        bailleurs = split_list(fiche["bailleurs"])
-        st.markdown(f"**Bailleur** : {escape_md(', '.join(bailleurs)) if bailleurs else 'aucun'}")
-        porteurs = split_list(fiche["porteurs"])
-        if porteurs:
-            st.markdown("**Porteurs** : " + escape_md(" ; ".join(porteurs)))
-        themes = split_list(fiche["themes"])
-        if themes:
-            st.markdown(" ".join(f":blue-badge[{escape_md(c.theme_label(t))}]" for t in themes))
-        period = fiche["periode"] or (
-            str(fiche["annee_debut"]) if pd.notna(fiche["annee_debut"]) else ""
-        )
-        if period:
-            st.markdown(f"**Période** : {escape_md(period)}")
-        for p in places.itertuples():
-            note = f" — {p.note}" if p.note else ""
-            st.markdown(f"**{escape_md(p.nom)}** · {escape_md(p.precision)}{escape_md(note)}")
+        st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
+        for line in facts["porteurs"]:
+            st.markdown(f"**Porteurs** : {line}")
+        if facts["themes"]:
+            st.markdown(" ".join(f":blue-badge[{label}]" for label in facts["themes"]))
+        for line in facts["periode"]:
+            st.markdown(f"**Période** : {line}")
+        for line in facts["lieux"]:
+            st.markdown(line)
         cols = st.columns(2)
         cols[0].button(
             "Voir sur la carte",
@@ -332,7 +327,6 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             st.caption("Lien vers cette vue (filtres, fiche ouverte, position de la carte) :")
             st.code(share_url(ctx), language=None, wrap_lines=True)
         cols = st.columns(2)
-        theme_labels = {t: c.theme_label(t) for t in c.themes}
         cols[0].download_button(
             "Fiche HTML",
             fiche_html(fiche, places, theme_labels),
