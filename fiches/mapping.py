@@ -39,10 +39,14 @@ TILES = {
 class ViewSync(MacroElement):
     """Keeps the map view (lat, lon, z) in the page URL without rerunning the app."""
 
+    images = assets.LEAFLET_IMAGES
+
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 (function (map) {
+  // Leaflet guesses its image folder from its script URL; say it, for any default icon
+  L.Icon.Default.imagePath = "{{ this.images }}";
   map.getContainer().style.background = "#f6f8fa";  // sea and abroad, without tiles
   map.on("moveend", function () {
     try {

@@ -77,6 +77,13 @@ def test_click_on_marker_opens_its_panel(page, server, corpus, requests_log):
     page.get_by_role("heading", name=title).wait_for(timeout=15_000)
     assert "fiche=le-quartier-de-la-rabiere" in page.url
     assert page.get_by_text("localisé au quartier").first.is_visible()
+    # links of the fiche are clickable and open in a new tab; e-mails stay as published
+    link = page.get_by_role("link", name="http://www.agora-rabiere.fr/?cat=87")
+    assert link.get_attribute("href") == "http://www.agora-rabiere.fr/?cat=87"
+    assert link.get_attribute("target") == "_blank"
+    assert page.get_by_text(
+        "rachel.pacey-riviere[a]indre-et-loire.gouv.fr", exact=False
+    ).is_visible()
 
 
 def test_copied_link_reopens_same_view_in_fresh_browser(browser, server, corpus):
