@@ -216,3 +216,31 @@ def _areas(dataset, corpus, ids, colors, firsts, selected):
 def resolve_click(tooltip: str | None, lookup: Mapping[str, list[str]]) -> list[str]:
     """Fiche ids behind a clicked marker or area (from the tooltip the browser returns)."""
     return list(lookup.get(tooltip_key(tooltip), []))
+
+
+def view_of_fiche(corpus, fiche_id: str) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that show every place of a fiche."""
+    places = corpus.places[corpus.places["fiche_id"] == fiche_id]
+    lats, lons = list(places["lat"].dropna()), list(places["lon"].dropna())
+    for code in places.loc[places["niveau"] == "departement", "code_departement"]:
+        for f in corpus.contours["features"]:
+            if f["properties"]["kind"] == "departement" and f["properties"]["code"] == code:
+                for lon, lat in _coords(f["geometry"]):
+                    lats.append(lat)
+                    lons.append(lon)
+    if not lats:
+        return None
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.7)
+    zoom = 13 if span < 0.02 else 11 if span < 0.15 else 9 if span < 0.8 else 8 if span < 1.6 else 7
+    return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2), zoom
+
+
+def _coords(geometry: dict):
+    def walk(obj):
+        if obj and isinstance(obj[0], (int, float)):
+            yield obj
+        else:
+            for x in obj:
+                yield from walk(x)
+
+    yield from walk(geometry["coordinates"])

@@ -7,7 +7,6 @@ modules (filters, urlstate, mapping, render); this module only wires them to wid
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,13 +20,11 @@ from fiches.assets import ensure_static_assets
 from fiches.corpus import Corpus, load_corpus
 from fiches.curation import CurationError
 from fiches.filters import FilterState, apply_filters
-from fiches.mapdata import MapDataset, build_dataset, publish
+from fiches.mapdata import MapDataset, build_dataset, publish, view_of_fiche
 from fiches.markup import escape_md
-
-__all__ = ["escape_md"]
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
-from fiches.store import DataError, split_list
+from fiches.store import DataError
 from fiches.urlstate import IGNORED_PARAMS, ViewState, parse_query, to_query
 
 PAGE_SIZE = 25
@@ -120,8 +117,6 @@ def _init_from_url(c: Corpus) -> None:
     st.session_state["map_center"] = view.center
     st.session_state["map_zoom"] = view.zoom
     if view.fiche and view.center is None:
-        from fiches.mapping import view_of_fiche
-
         framed = view_of_fiche(c, view.fiche)
         if framed is not None:
             st.session_state["map_center"], st.session_state["map_zoom"] = framed
@@ -147,8 +142,6 @@ def close_fiche() -> None:
 
 
 def show_on_map(c: Corpus, fiche_id: str) -> None:
-    from fiches.mapping import view_of_fiche
-
     view = view_of_fiche(c, fiche_id)
     if view is not None:
         st.session_state["map_center"], st.session_state["map_zoom"] = view
@@ -355,56 +348,15 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
         st.button("Fermer la fiche", key=f"{key}-close", on_click=close_fiche)
 
 
-def geojson_of(ctx: Context) -> str:
-    """The filtered fiches' places as GeoJSON (points, and département contours)."""
-    c = ctx.corpus
-    places = c.places[c.places["fiche_id"].isin(ctx.filtered.index)]
-    deps = {
-        f["properties"]["code"]: f["geometry"]
-        for f in c.contours["features"]
-        if f["properties"]["kind"] == "departement"
-    }
-    features = []
-    for p in places.itertuples():
-        if pd.notna(p.lat):
-            geometry = {"type": "Point", "coordinates": [p.lon, p.lat]}
-        elif p.niveau == "departement" and p.code_departement in deps:
-            geometry = deps[p.code_departement]
-        else:
-            geometry = None
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {
-                    "fiche_id": p.fiche_id,
-                    "titre": c.fiches.at[p.fiche_id, "titre"],
-                    "lieu": p.nom,
-                    "niveau": p.niveau,
-                    "precision": p.precision,
-                    "commune": p.commune,
-                    "departement": p.code_departement,
-                    "themes": split_list(c.fiches.at[p.fiche_id, "themes"]),
-                    "bailleurs": split_list(c.fiches.at[p.fiche_id, "bailleurs"]),
-                },
-            }
-        )
-    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-
-
 def context() -> Context:
     """The context computed by ``app.py`` in this run (or computed now, for a lone page)."""
     ctx = st.session_state.get("ctx")
     return ctx if isinstance(ctx, Context) else sidebar()
 
 
-def cached_base_map(factory):
-    """A fresh base map each run (st_folium mutates it), from the cached contours."""
-    return factory(ctx_contours(), tiles=os.environ.get("FICHES_TILES") or None)
-
-
-def ctx_contours() -> dict:
-    return context().corpus.contours
+def tiles() -> str | None:
+    """The optional online tile layer (``FICHES_TILES=osm`` or ``ign``); none by default."""
+    return os.environ.get("FICHES_TILES") or None
 
 
 def new_map_click(result: dict | None) -> str | None:

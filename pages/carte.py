@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from fiches import ui
 from fiches.mapdata import build_view, resolve_click
 from fiches.mapping import base_map, fiche_layer
+from fiches.markup import escape_md
 
 ctx = ui.context()
 c = ctx.corpus
@@ -25,7 +26,7 @@ with left:
     center = st.session_state.get("map_center")
     zoom = st.session_state.get("map_zoom")
     result = st_folium(
-        ui.cached_base_map(base_map),
+        base_map(c.contours, tiles=ui.tiles()),  # fresh each run: st_folium mutates it
         key="carte",
         height=560,
         use_container_width=True,
@@ -47,7 +48,7 @@ with left:
         st.markdown("**Plusieurs actions dans ce département :**")
         for fid in choice:
             st.button(
-                ui.escape_md(c.fiches.at[fid, "titre"]),
+                escape_md(c.fiches.at[fid, "titre"]),
                 key=f"choice-{fid}",
                 on_click=ui.select_fiche,
                 args=(fid,),

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from fiches import ui
+from fiches.export import places_geojson
 from fiches.schema import FICHE_COLUMNS
 from fiches.store import to_csv_text
 
@@ -55,7 +56,7 @@ cols[0].download_button(
 )
 cols[1].download_button(
     "Télécharger les lieux (GeoJSON)",
-    ui.geojson_of(ctx),
+    places_geojson(c, ctx.filtered.index),
     file_name="fiches.geojson",
     mime="application/geo+json",
     width="stretch",

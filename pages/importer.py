@@ -9,6 +9,7 @@ import streamlit as st
 
 from fiches import ui
 from fiches.importer import MAX_DOCUMENT_BYTES, ImportError_, decode_document, plan_import
+from fiches.markup import escape_md
 from fiches.parse import ParseError
 
 ui.context()
@@ -33,7 +34,7 @@ try:
     text = decode_document(upload.getvalue(), upload.name)
     plan = plan_import(text, upload.name, data_dir=ui.data_dir())
 except (ParseError, ImportError_) as exc:
-    st.error(f"Import impossible : {ui.escape_md(str(exc))}")
+    st.error(f"Import impossible : {escape_md(str(exc))}")
     st.stop()
 
 st.success(
@@ -41,7 +42,7 @@ st.success(
     f"{len(plan.changed)} mise(s) à jour, {len(plan.unchanged)} inchangée(s)."
 )
 for warning in plan.result.warnings:
-    st.warning(ui.escape_md(warning))
+    st.warning(escape_md(warning))
 
 new_ids = set(plan.added) | set(plan.changed)
 rows = [r for r in plan.result.fiches if r["id"] in new_ids]

@@ -110,3 +110,33 @@ def test_fiche_layer_script_carries_the_view_not_the_text(corpus, dataset):
     html = m.get_root().render()
     assert dataset.url in html and "fetch(view.url)" in html
     assert "Le quartier de la Rabi" not in html  # point titles travel in the dataset file
+
+
+def test_view_of_a_fiche_frames_its_places(corpus):
+    from fiches.mapdata import view_of_fiche
+
+    (lat, lon), zoom = view_of_fiche(
+        corpus, "le-quartier-de-la-rabiere-avant-apres-2001-2014-joue-les-tours"
+    )
+    assert (lat, lon, zoom) == (pytest.approx(47.3445), pytest.approx(0.656), 13)
+    (lat, lon), zoom = view_of_fiche(corpus, "des-locataires-auditeurs-france-loire")
+    assert 46.0 < lat < 47.6 and 2.0 < lon < 3.9 and zoom <= 8  # Cher and Allier together
+
+
+def test_places_geojson(corpus):
+    from fiches.export import places_geojson
+
+    data = json.loads(
+        places_geojson(
+            corpus, ["des-locataires-auditeurs-france-loire", "habitat-participatif-france-loire"]
+        )
+    )
+    kinds = [(f["properties"]["lieu"], f["geometry"]["type"]) for f in data["features"]]
+    assert kinds == [
+        ("Cher", "Polygon"),
+        ("Allier", "Polygon"),
+        ("Écoquartier du Clos du Hameau", "Point"),
+    ]
+    point = data["features"][2]
+    assert point["geometry"]["coordinates"] == [1.989, 47.9135]
+    assert point["properties"]["bailleurs"] == ["France Loire"]

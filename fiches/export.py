@@ -1,0 +1,50 @@
+"""Downloads of the filtered fiches: places as GeoJSON."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from fiches.store import split_list
+
+
+def places_geojson(corpus, fiche_ids) -> str:
+    """The places of the given fiches as a GeoJSON FeatureCollection.
+
+    Points where the place has coordinates, the département contour for a place at
+    département level, ``null`` geometry for a place that could not be located.
+    """
+    places = corpus.places[corpus.places["fiche_id"].isin(pd.Index(fiche_ids))]
+    deps = {
+        f["properties"]["code"]: f["geometry"]
+        for f in corpus.contours["features"]
+        if f["properties"]["kind"] == "departement"
+    }
+    fiches = corpus.fiches
+    features = []
+    for p in places.itertuples():
+        if pd.notna(p.lat):
+            geometry = {"type": "Point", "coordinates": [p.lon, p.lat]}
+        elif p.niveau == "departement":
+            geometry = deps.get(p.code_departement)
+        else:
+            geometry = None
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "fiche_id": p.fiche_id,
+                    "titre": fiches.at[p.fiche_id, "titre"],
+                    "lieu": p.nom,
+                    "niveau": p.niveau,
+                    "precision": p.precision,
+                    "commune": p.commune,
+                    "departement": p.code_departement,
+                    "themes": split_list(fiches.at[p.fiche_id, "themes"]),
+                    "bailleurs": split_list(fiches.at[p.fiche_id, "bailleurs"]),
+                },
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
