@@ -99,6 +99,7 @@ class _Converter:
         self.list_glyphs: list[str | None] = []  # glyph of each open list level
         self.list_ordered: list[bool] = []
         self.emphasis: list[tuple[str, str]] = []  # (marker, buffer before it)
+        self._item_open = False  # the last list item may still receive text
 
     # -- blocks ---------------------------------------------------------------
     def _flush(self) -> None:
@@ -125,8 +126,6 @@ class _Converter:
     @property
     def depth(self) -> int:
         return max(len(self.list_glyphs) - 1, 0)
-
-    _item_open = False
 
     def _new_item(self, marker: str) -> None:
         self._flush()
@@ -208,12 +207,11 @@ class _Converter:
         level = len(self.list_glyphs) - 1
         ordered = self.list_ordered[level]
         known = [g for g in self.list_glyphs if g]
-        # markers this level may use: its glyph once known, else any
-        candidates = []
-        for regex in (_BULLET, _HYPHEN, _NUMBER):
-            for m in regex.finditer(chunk):
-                candidates.append(m)
-        candidates.sort(key=lambda m: m.start())
+        # every possible item marker, in order; each is kept or read as text below
+        candidates = sorted(
+            (m for regex in (_BULLET, _HYPHEN, _NUMBER) for m in regex.finditer(chunk)),
+            key=lambda m: m.start(),
+        )
         pos = 0
         for m in candidates:
             if m.start() < pos:
@@ -225,8 +223,6 @@ class _Converter:
                 # a hyphen inside a list that uses another glyph is ordinary text
                 continue
             if self.list_glyphs[-1] is None:
-                if glyph == "-" and self.buf.strip() and pos == 0 and not self._item_open:
-                    pass
                 self.list_glyphs[-1] = glyph
             elif glyph != self.list_glyphs[-1]:
                 if glyph in self.list_glyphs:
