@@ -349,9 +349,27 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
 
 
 def context() -> Context:
-    """The context computed by ``app.py`` in this run (or computed now, for a lone page)."""
+    """The context computed by ``app.py`` in this run. Every page starts with this call."""
+    _leave_legacy_pages_mode()
     ctx = st.session_state.get("ctx")
     return ctx if isinstance(ctx, Context) else sidebar()
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Run pages through ``app.py``, even when a link opens one of them first.
+
+    A folder named ``pages/`` next to the entry point makes Streamlit start in its legacy
+    multipage mode: until some run calls ``st.navigation``, a URL such as ``/fiches`` on a
+    freshly started server runs ``pages/fiches.py`` alone (no page config, no shared
+    sidebar, the wrong menu). ``st.navigation`` itself turns that mode off for the whole
+    process; a page run in legacy mode does the same and asks for a rerun, which then goes
+    through ``app.py`` and lands on the requested page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def tiles() -> str | None:

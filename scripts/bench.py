@@ -83,7 +83,6 @@ def apptest_figures(n: int, data_dir: Path) -> None:
     emit(f"first_run_n{n}", at.session_state["run_ms"], "ms")
     runs = []
     for theme in THEME_FILTERS:
-        at._page_hash = at._finished_page_script_hash = ""  # see tests/test_app.py
         at.multiselect(key="f_themes").set_value([theme])
         at.run()
         runs.append(at.session_state["run_ms"])

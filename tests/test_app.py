@@ -23,19 +23,6 @@ def run_app(query: dict | None = None) -> AppTest:
     return at.run()
 
 
-def rerun(at: AppTest) -> AppTest:
-    """Rerun through app.py, as the browser does.
-
-    AppTest resets Streamlit's page registry before each run; with a folder named pages/
-    next to app.py it then runs the last page's file directly, skipping app.py and its
-    shared sidebar. Asking for the main script keeps st.navigation in charge (the Carte
-    page, the default).
-    """
-    at._page_hash = ""
-    at._finished_page_script_hash = ""
-    return at.run()
-
-
 def test_entry_point_runs():
     at = run_app()
     assert not at.exception
@@ -44,9 +31,11 @@ def test_entry_point_runs():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs(page):
-    at = run_app()
+    at = run_app({"bailleur": "France Loire"})
     at.switch_page(page).run()
     assert not at.exception, page
+    # through app.py: the shared sidebar is there and the filters hold
+    assert at.multiselect(key="f_bailleurs").value == ["France Loire"]
 
 
 def test_url_opens_filters_and_fiche():
@@ -71,12 +60,10 @@ def test_hostile_url_gives_a_notice_not_an_exception():
 
 def test_filter_widget_updates_the_url():
     at = run_app()
-    at.multiselect(key="f_themes").set_value(["budget-participatif"])
-    rerun(at)
+    at.multiselect(key="f_themes").set_value(["budget-participatif"]).run()
     assert at.query_params["theme"] == "budget-participatif"
     assert any("1 action sur 13" in m.value for m in at.markdown)
-    at.text_input(key="f_q").input("Joué lès Tours")
-    rerun(at)
+    at.text_input(key="f_q").input("Joué lès Tours").run()
     assert any("0 action sur 13" in m.value for m in at.markdown)
     assert at.query_params["q"] == "Joué lès Tours"
 
@@ -84,8 +71,7 @@ def test_filter_widget_updates_the_url():
 def test_reset_clears_filters():
     at = run_app({"theme": "budget-participatif", "q": "Logiparc"})
     assert any("1 action sur 13" in m.value for m in at.markdown)
-    next(b for b in at.sidebar.button if b.label == "Réinitialiser les filtres").click()
-    rerun(at)
+    next(b for b in at.sidebar.button if b.label == "Réinitialiser les filtres").click().run()
     assert not at.exception
     assert any("13 actions sur 13" in m.value for m in at.markdown)
     assert "theme" not in at.query_params and "q" not in at.query_params

@@ -198,3 +198,27 @@ def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
         button.click()
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert "jardins-partages-a-vierzon" in content and content.count("\n") > 14
+
+
+@pytest.mark.parametrize(
+    "path", ["/statistiques?bailleur=Vallogis", "/fiches?fiche=habitat-participatif-france-loire"]
+)
+def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, path):
+    """The first visitor of a freshly started server arrives on a page, not on the map."""
+    from tests.browser.conftest import StreamlitServer
+
+    fresh = StreamlitServer()
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(fresh.url + path)
+        wait_idle(page)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        nav.get_by_text("À propos", exact=True).wait_for(timeout=30_000)  # our menu
+        wait_idle(page)
+        assert nav.get_by_text("app", exact=True).count() == 0  # not the file names
+        assert path.split("?")[1].split("=")[1].replace("+", " ")[:8] in page.url
+        heading = "Statistiques" if "statistiques" in path else "Fiches"
+        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        page.close()
+    finally:
+        fresh.stop()
