@@ -32,7 +32,7 @@ PAGES = {
         "pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"
     ),
     "a_propos": st.Page(
-        "pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a-propos"
+        "pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a_propos"
     ),
 }
 navigation = st.navigation(list(PAGES.values()))

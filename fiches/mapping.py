@@ -259,6 +259,18 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
         },
         interactive=False,
     ).add_to(m)
+    communes = [f for f in contours["features"] if f["properties"]["kind"] == "commune"]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": communes},
+        name="Communes citées",
+        style_function=lambda f: {
+            "color": "#6b7785",
+            "weight": 1,
+            "dashArray": "4 3",
+            "fill": False,
+        },
+        interactive=False,
+    ).add_to(m)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": regions},
         name="Régions 2015",

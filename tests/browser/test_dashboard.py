@@ -201,7 +201,12 @@ def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
 
 
 @pytest.mark.parametrize(
-    "path", ["/statistiques?bailleur=Vallogis", "/fiches?fiche=habitat-participatif-france-loire"]
+    "path",
+    [
+        "/statistiques?bailleur=Vallogis",
+        "/fiches?fiche=habitat-participatif-france-loire",
+        "/a_propos?theme=vivre-ensemble",
+    ],
 )
 def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, path):
     """The first visitor of a freshly started server arrives on a page, not on the map."""
@@ -217,8 +222,11 @@ def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, pat
         wait_idle(page)
         assert nav.get_by_text("app", exact=True).count() == 0  # not the file names
         assert path.split("?")[1].split("=")[1].replace("+", " ")[:8] in page.url
-        heading = "Statistiques" if "statistiques" in path else "Fiches"
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        heading = {"/statistiques": "Statistiques", "/fiches": "Fiches", "/a_propos": "À propos"}
+        assert page.get_by_role(
+            "heading", name=heading[path.split("?")[0]], exact=True
+        ).is_visible()
+        assert page.get_by_text("Page not found").count() == 0
         page.close()
     finally:
         fresh.stop()
