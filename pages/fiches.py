@@ -12,6 +12,7 @@ c = ctx.corpus
 
 st.title("Fiches")
 st.markdown(ui.count_line(ctx))
+st.caption("Cochez une ligne pour ouvrir la fiche complète sous le tableau.")
 
 table = ctx.filtered[
     ["titre", "bailleurs", "themes", "departements", "communes", "annee_debut"]

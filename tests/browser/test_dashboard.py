@@ -230,3 +230,16 @@ def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, pat
         page.close()
     finally:
         fresh.stop()
+
+
+def test_table_row_selection_opens_the_panel(page, server, requests_log):
+    page.goto(server.url + "/fiches?theme=budget-participatif")
+    wait_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.wait_for()
+    page.wait_for_timeout(1000)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # first row's selection cell
+    title = "Co-produire avec les habitants : les budgets participatifs (Logiparc)"
+    page.get_by_role("heading", name=title).wait_for(timeout=15_000)
+    assert "fiche=co-produire-avec-les-habitants" in page.url
