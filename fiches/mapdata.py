@@ -84,6 +84,7 @@ class MapDataset:
 
     index: pd.Index = field(repr=False, default_factory=lambda: pd.Index([]))
     dep_codes: frozenset[str] = frozenset()
+    inline: bool = False  # the file could not be published: views carry the data
 
     def positions(self, fiche_ids) -> np.ndarray:
         found = self.index.get_indexer(pd.Index(fiche_ids))
@@ -178,6 +179,8 @@ def build_view(
         "legend": legend,
         "areas": areas,
     }
+    if dataset.inline:
+        payload["data"] = json.loads(dataset.text)
     return MapView(payload, ChainMap(area_lookup, dataset.title_ids))
 
 

@@ -187,6 +187,7 @@ class FicheLayer(MacroElement):
     window.__ficheLegend = control;
   }
   window.__ficheData = window.__ficheData || {};
+  if (view.data) { window.__ficheData[view.url] = view.data; }
   if (window.__ficheData[view.url]) {
     draw(window.__ficheData[view.url]);
   } else {

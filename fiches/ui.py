@@ -53,7 +53,10 @@ def data_dir() -> Path:
 
 @st.cache_resource(show_spinner=False)
 def _assets_ready() -> bool:
-    ensure_static_assets()
+    try:
+        ensure_static_assets()
+    except OSError:  # read-only deployment: the files may have been copied at build time
+        return (paths.STATIC / "vendor" / "leaflet" / "leaflet.js").exists()
     return True
 
 
@@ -73,7 +76,10 @@ def _mtimes(directory: Path) -> tuple[float, ...]:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _dataset(directory: str, mtimes: tuple[float, ...]) -> MapDataset:
     dataset = build_dataset(_load(directory, mtimes))
-    publish(dataset, paths.STATIC)
+    try:
+        publish(dataset, paths.STATIC)
+    except OSError:
+        dataset.inline = True  # cannot write static/: the view carries the data itself
     return dataset
 
 
@@ -94,7 +100,11 @@ def corpus() -> Corpus:
 
 
 def setup() -> None:
-    _assets_ready()
+    if not _assets_ready():
+        st.error(
+            "La carte ne peut pas s'afficher : les fichiers Leaflet n'ont pas pu être copiés "
+            "dans static/vendor (lancez `python -m fiches assets`)."
+        )
 
 
 def _options(c: Corpus) -> dict[str, list[str]]:

@@ -140,3 +140,12 @@ def test_places_geojson(corpus):
     point = data["features"][2]
     assert point["geometry"]["coordinates"] == [1.989, 47.9135]
     assert point["properties"]["bailleurs"] == ["France Loire"]
+
+
+def test_view_carries_the_data_when_the_file_cannot_be_published(corpus):
+    from fiches.mapdata import build_dataset
+
+    dataset = build_dataset(corpus)
+    dataset.inline = True
+    payload = build_view(dataset, corpus, corpus.fiches.index[:2]).payload
+    assert payload["data"] == json.loads(dataset.text)
