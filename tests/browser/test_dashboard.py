@@ -243,3 +243,17 @@ def test_table_row_selection_opens_the_panel(page, server, requests_log):
     title = "Co-produire avec les habitants : les budgets participatifs (Logiparc)"
     page.get_by_role("heading", name=title).wait_for(timeout=15_000)
     assert "fiche=co-produire-avec-les-habitants" in page.url
+
+
+def test_filter_change_keeps_the_map_and_its_view(page, server, requests_log):
+    """A filter change redraws the actions, not the map: the user's zoom and position stay."""
+    page.goto(server.url)
+    wait_for_map(page)
+    frame = next(f for f in page.frames if f.evaluate("typeof window.map !== 'undefined'"))
+    frame.evaluate("window.__marker = 'same map'; window.map.setView([47.39, 0.69], 10)")
+    page.wait_for_timeout(500)
+    open_filters(page, "Thème", "Vivre-ensemble et lien social")
+    page.wait_for_timeout(800)
+    frame = next(f for f in page.frames if f.evaluate("typeof window.map !== 'undefined'"))
+    assert frame.evaluate("window.__marker") == "same map"  # the iframe was not rebuilt
+    assert frame.evaluate("window.map.getZoom()") == 10
