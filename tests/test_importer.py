@@ -159,3 +159,18 @@ def test_import_killed_midway_leaves_previous_files(data_dir, document):
     assert after == before
     # what the kill left behind are hidden temporary files, never read as data
     assert all(p.name.startswith(".") for p in data_dir.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"x" * 2_000_001, "trop volumineux"),
+        (b"%PDF-1.4\x00\x01binaire", "pas un document texte"),
+        ("Texte accentué".encode("latin-1"), "UTF-8"),
+    ],
+)
+def test_only_small_text_documents_are_accepted(data, message):
+    from fiches.importer import ImportError_, decode_document
+
+    with pytest.raises(ImportError_, match=message):
+        decode_document(data, "doc.txt")
