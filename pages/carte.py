@@ -54,8 +54,9 @@ with left:
                 args=(fid,),
             )
     if ctx.view.fiche:
-        st.markdown(ui.count_line(ctx))
-        ui.fiche_list(ctx, key="liste")
+        # folded while a fiche is open, so that on a phone the fiche follows the map closely
+        with st.expander(f"Liste des actions ({len(ctx.filtered)} sur {len(c.fiches)})"):
+            ui.fiche_list(ctx, key="liste")
 
 with right:
     if ctx.view.fiche:

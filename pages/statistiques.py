@@ -28,6 +28,15 @@ for i, (title, counts) in enumerate(charts.items()):
     with cols[i % 2]:
         st.subheader(title)
         frame = pd.DataFrame({"valeur": counts.index, "actions": counts.values})
-        st.bar_chart(frame, x="valeur", y="actions", horizontal=True, x_label="", y_label="")
-        with st.expander("Tableau"):
-            st.dataframe(frame, hide_index=True, width="stretch")
+        # a table with bars: full labels, readable on a phone, and accessible as text
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "valeur": st.column_config.TextColumn(title.removeprefix("Par ").capitalize()),
+                "actions": st.column_config.ProgressColumn(
+                    "Actions", format="%d", min_value=0, max_value=int(counts.max())
+                ),
+            },
+        )
