@@ -55,7 +55,8 @@ with left:
             )
     if ctx.view.fiche:
         # folded while a fiche is open, so that on a phone the fiche follows the map closely
-        with st.expander(f"Liste des actions ({len(ctx.filtered)} sur {len(c.fiches)})"):
+        st.markdown(ui.count_line(ctx))
+        with st.expander("Liste des actions"):
             ui.fiche_list(ctx, key="liste")
 
 with right:

@@ -70,11 +70,7 @@ def test_hostile_text_never_executes_and_shows_literally(page, hostile_server, r
     )
     wait_for_map(page)
     wait_idle(page)
-    panel = (
-        page.locator('[data-testid="stVerticalBlockBorderWrapper"]')
-        .filter(has_text="Rabière piégée")
-        .first
-    )
+    panel = page.locator(".st-key-panel-carte")  # the detail panel (its container key)
     assert page.get_by_role("heading", name=TITLE_POINT).is_visible()
     # a Markdown link with a javascript: target (possible in a hand-edited file) is inert
     links = panel.locator("a").filter(has_text="clic ici")
@@ -85,10 +81,12 @@ def test_hostile_text_never_executes_and_shows_literally(page, hostile_server, r
         links.first.click()
         page.wait_for_timeout(300)
     # the raw markup is text: its characters are on screen, no element was created
-    assert page.get_by_text("onerror=", exact=False).first.is_visible()
+    assert panel.get_by_text("onerror=", exact=False).first.is_visible()
     assert page.locator("main img[src='x'], main iframe[src^='javascript']").count() == 0
     assert panel.locator("a[href^='javascript']").count() == 0
-    # the list button shows the title literally
+    # the list button shows the title literally (the list is folded while a fiche is open)
+    page.get_by_text("Liste des actions").click()
+    wait_idle(page)
     assert page.get_by_role("button", name=TITLE_AREA, exact=True).count() == 1
     # map tooltips: hover every pin and area; tooltip text is literal
     frame = page.frame_locator(MAP_FRAME)
