@@ -257,3 +257,17 @@ def test_filter_change_keeps_the_map_and_its_view(page, server, requests_log):
     frame = next(f for f in page.frames if f.evaluate("typeof window.map !== 'undefined'"))
     assert frame.evaluate("window.__marker") == "same map"  # the iframe was not rebuilt
     assert frame.evaluate("window.map.getZoom()") == 10
+
+
+def test_click_on_a_departement_with_two_actions_offers_both(page, server, requests_log):
+    page.goto(server.url + "/?bailleur=Val+Touraine+Habitat")
+    wait_for_map(page, markers=False)
+    frame = page.frame_locator(MAP_FRAME)
+    area = frame.locator("path.leaflet-interactive")
+    area.first.wait_for()
+    assert area.count() == 1  # Indre-et-Loire, drawn as its contour, no pin
+    area.first.click(force=True)
+    page.get_by_text("Plusieurs actions dans ce département").wait_for(timeout=15_000)
+    page.get_by_role("button", name="Les Locataires référents (Val Touraine Habitat)").first.click()
+    page.get_by_role("heading", name="Les Locataires référents (Val Touraine Habitat)").wait_for()
+    assert page.get_by_text("au département").first.is_visible()
