@@ -29,7 +29,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from fiches.importer import ImportError_, apply_import, decode_document, plan_import
+    from fiches.importer import DocumentRefused, apply_import, decode_document, plan_import
     from fiches.parse import ParseError
 
     path = Path(args.document)
@@ -40,7 +40,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         print(f"erreur : document introuvable : {path}", file=sys.stderr)
         return 2
-    except (ParseError, ImportError_) as exc:
+    except (ParseError, DocumentRefused) as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return 2
     print(plan.summary())

@@ -31,7 +31,7 @@ _MONTHS = {
 }  # fmt: skip
 
 
-class ImportError_(ValueError):
+class DocumentRefused(ValueError):
     """The document cannot be imported; the message is French and says why."""
 
 
@@ -59,15 +59,15 @@ class ImportPlan:
 
 def decode_document(data: bytes, name: str) -> str:
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise ImportError_(
+        raise DocumentRefused(
             f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})"
         )
     if b"\x00" in data:
-        raise ImportError_(f"{name} : ce n'est pas un document texte")
+        raise DocumentRefused(f"{name} : ce n'est pas un document texte")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ImportError_(f"{name} : le document doit être un texte en UTF-8") from exc
+        raise DocumentRefused(f"{name} : le document doit être un texte en UTF-8") from exc
 
 
 def _source_for(doc: ParsedDocument, filename: str, existing: list[Source]) -> Source:

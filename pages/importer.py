@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from fiches import ui
-from fiches.importer import MAX_DOCUMENT_BYTES, ImportError_, decode_document, plan_import
+from fiches.importer import MAX_DOCUMENT_BYTES, DocumentRefused, decode_document, plan_import
 from fiches.markup import escape_md
 from fiches.parse import ParseError
 
@@ -33,7 +33,7 @@ if upload is None:
 try:
     text = decode_document(upload.getvalue(), upload.name)
     plan = plan_import(text, upload.name, data_dir=ui.data_dir())
-except (ParseError, ImportError_) as exc:
+except (ParseError, DocumentRefused) as exc:
     st.error(f"Import impossible : {escape_md(str(exc))}")
     st.stop()
 

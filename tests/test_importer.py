@@ -170,7 +170,7 @@ def test_import_killed_midway_leaves_previous_files(data_dir, document):
     ],
 )
 def test_only_small_text_documents_are_accepted(data, message):
-    from fiches.importer import ImportError_, decode_document
+    from fiches.importer import DocumentRefused, decode_document
 
-    with pytest.raises(ImportError_, match=message):
+    with pytest.raises(DocumentRefused, match=message):
         decode_document(data, "doc.txt")
