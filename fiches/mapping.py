@@ -232,6 +232,16 @@ def _offline_map(**kwargs) -> folium.Map:
     return m
 
 
+# The contours drawn under the actions, bottom first: (kind in contours.geojson, name, style).
+BACKGROUND_LAYERS = (
+    ("departement", "Départements",
+     {"color": "#6b7785", "weight": 1, "fillColor": "#eef1f4", "fillOpacity": 0.6}),
+    ("commune", "Communes citées",
+     {"color": "#6b7785", "weight": 1, "dashArray": "4 3", "fill": False}),
+    ("region_2015", "Régions 2015", {"color": "#34495e", "weight": 2.5, "fill": False}),
+)  # fmt: skip
+
+
 def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
     """The constant base map: framed on the two regions, their contours as background."""
     m = _offline_map(
@@ -247,37 +257,14 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
     if tiles in TILES:
         url, attribution = TILES[tiles]
         folium.TileLayer(url, attr=attribution, name=tiles, max_zoom=18).add_to(m)
-    deps = [f for f in contours["features"] if f["properties"]["kind"] == "departement"]
-    regions = [f for f in contours["features"] if f["properties"]["kind"] == "region_2015"]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": deps},
-        name="Départements",
-        style_function=lambda f: {
-            "color": "#6b7785",
-            "weight": 1,
-            "fillColor": "#eef1f4",
-            "fillOpacity": 0.6,
-        },
-        interactive=False,
-    ).add_to(m)
-    communes = [f for f in contours["features"] if f["properties"]["kind"] == "commune"]
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": communes},
-        name="Communes citées",
-        style_function=lambda f: {
-            "color": "#6b7785",
-            "weight": 1,
-            "dashArray": "4 3",
-            "fill": False,
-        },
-        interactive=False,
-    ).add_to(m)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": regions},
-        name="Régions 2015",
-        style_function=lambda f: {"color": "#34495e", "weight": 2.5, "fill": False},
-        interactive=False,
-    ).add_to(m)
+    for kind, name, style in BACKGROUND_LAYERS:
+        features = [f for f in contours["features"] if f["properties"]["kind"] == kind]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=name,
+            style_function=lambda f, style=style: style,
+            interactive=False,
+        ).add_to(m)
     m.fit_bounds(REGIONS_BOUNDS)
     ViewSync().add_to(m)
     return m
