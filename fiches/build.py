@@ -14,7 +14,14 @@ from pathlib import Path
 
 from fiches import paths
 from fiches.curation import CuratedPlace, Curation, FicheCuration, load_curation
-from fiches.geocode import ChainGeocoder, Gazetteer, Location, default_geocoder, place_key
+from fiches.geocode import (
+    ChainGeocoder,
+    Gazetteer,
+    Location,
+    default_geocoder,
+    place_key,
+    without_article,
+)
 from fiches.markup import URL_RE, link_target, markdown_to_plain
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
 from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, PRECISION_LABELS, SECTION_KEYS
@@ -95,7 +102,7 @@ def detect_places(fiche: ParsedFiche, gazetteer: Gazetteer) -> list[CuratedPlace
                     continue
                 if (deps and c.departement not in deps) or (not deps and c.population < 2000):
                     continue
-                if place_key(c.nom) != phrase and _without(place_key(c.nom)) != phrase:
+                if phrase not in (place_key(c.nom), without_article(place_key(c.nom))):
                     continue
                 seen.add(c.code)
                 found.append(
@@ -110,10 +117,6 @@ def detect_places(fiche: ParsedFiche, gazetteer: Gazetteer) -> list[CuratedPlace
                     CuratedPlace(d["nom"], "departement", dep, "", "détecté automatiquement")
                 )
     return found
-
-
-def _without(key: str) -> str:
-    return re.sub(r"^(le|la|les|l)\s+", "", key)
 
 
 def resolve_place(
@@ -142,7 +145,7 @@ def build_tables(
     geocoder: ChainGeocoder,
     gazetteer: Gazetteer,
 ) -> BuildResult:
-    entries: dict[str, tuple[Source, ParsedFiche]] = {}
+    entries: dict[str, tuple[Source, ParsedFiche, int]] = {}  # id -> (source, fiche, rank)
     position: dict[str, tuple[int, int]] = {}  # where a fiche first appeared: it stays there
     by_title: dict[str, str] = {}
     warnings: list[str] = []
@@ -150,14 +153,14 @@ def build_tables(
         for fiche_rank, fiche in enumerate(doc.fiches):
             title_key = fold(fiche.title)
             if title_key in by_title:
-                entries[by_title[title_key]] = (source, fiche)
+                entries[by_title[title_key]] = (source, fiche, fiche_rank)
                 continue
             base = slugify(fiche.title)
             fid, n = base, 2
             while fid in entries:
                 fid, n = f"{base}-{n}", n + 1
             by_title[title_key] = fid
-            entries[fid] = (source, fiche)
+            entries[fid] = (source, fiche, fiche_rank)
             position[fid] = (doc_rank, fiche_rank)
 
     unknown = sorted(set(curation.fiches) - set(entries))
@@ -169,7 +172,7 @@ def build_tables(
     fiches_rows: list[dict[str, str]] = []
     places_rows: list[dict[str, str]] = []
     ordered = sorted(entries.items(), key=lambda kv: position[kv[0]])
-    for fid, (source, fiche) in ordered:
+    for fid, (source, fiche, fiche_rank) in ordered:
         cur = curation.fiches.get(fid)
         curated_places = cur.places if cur else detect_places(fiche, gazetteer)
         if cur is None:
@@ -183,7 +186,7 @@ def build_tables(
                 warnings.append(f"fiche {fid} : lieu « {place.nom} » non résolu")
             resolved.append(_place_row(fid, rank, place, loc, note, gazetteer))
         places_rows.extend(resolved)
-        fiches_rows.append(_fiche_row(fid, source, fiche, cur, resolved, docs))
+        fiches_rows.append(_fiche_row(fid, source, fiche, fiche_rank, cur, resolved))
     return BuildResult(fiches_rows, places_rows, warnings)
 
 
@@ -213,11 +216,10 @@ def _place_row(fid, rank, place: CuratedPlace, loc: Location | None, note, gazet
     }
 
 
-def _fiche_row(fid, source, fiche: ParsedFiche, cur: FicheCuration, places, docs) -> dict:
-    _, doc = next((s, d) for s, d in docs if s.id == source.id)
+def _fiche_row(fid, source, fiche: ParsedFiche, rank: int, cur: FicheCuration, places) -> dict:
     return {
         "id": fid,
-        "ordre": str(doc.fiches.index(fiche) + 1),
+        "ordre": str(rank + 1),
         "titre": fiche.title,
         "intitule": fiche.heading,
         "source_id": source.id,

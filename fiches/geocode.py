@@ -68,7 +68,8 @@ def place_key(name: str) -> str:
     return " ".join(tokens)
 
 
-def _without_article(key: str) -> str:
+def without_article(key: str) -> str:
+    """A place key without its leading article (« la rochelle » → « rochelle »)."""
     return re.sub(r"^(le|la|les|l)\s+", "", key)
 
 
@@ -104,7 +105,7 @@ class Gazetteer:
                 )
                 self.communes[commune.code] = commune
                 key = place_key(commune.nom)
-                for k in {key, _without_article(key)}:
+                for k in {key, without_article(key)}:
                     self._by_key.setdefault(k, []).append(commune)
         with open(departements_path, encoding="utf-8") as fh:
             self.departements: dict[str, dict[str, str]] = {
@@ -115,7 +116,7 @@ class Gazetteer:
     def find_communes(self, name: str, *, departement: str = "") -> list[Commune]:
         """Communes matching ``name``, most populous first (exact name before article-less)."""
         key = place_key(name)
-        found = self._by_key.get(key) or self._by_key.get(_without_article(key), [])
+        found = self._by_key.get(key) or self._by_key.get(without_article(key), [])
         if departement:
             found = [c for c in found if c.departement == departement]
         return sorted(found, key=lambda c: (-c.population, c.code))
