@@ -139,30 +139,27 @@ def _skip(
     where: str,
     column: str,
     reason: str,
-    *,
-    shown: str | None = None,
 ) -> pd.DataFrame:
     """Drop the rows of ``mask``, each with a warning naming file, row and column.
 
     The table's index holds the spreadsheet row numbers (see ``read_table``).
     """
     for row in table.index[mask]:
-        value = table.at[row, shown or column][:40]
+        value = table.at[row, column][:40]
         warnings.append(f"{where}, ligne {row}, colonne {column} : {reason} « {value} » : ignorée")
     return table[~mask]
 
 
 def validate_fiches(loaded: Loaded, name: str = "fiches.csv") -> Loaded:
-    table, warnings = loaded.table, list(loaded.warnings)
-    line = pd.Series(table.index, index=table.index)
+    table, warnings = loaded.table, list(loaded.warnings)  # index = spreadsheet row
     dup = table["id"].duplicated(keep="first") & (table["id"] != "")
     if dup.any():
         second = table.index[dup][0]
         fid = table.at[second, "id"]
         first = table.index[table["id"] == fid][0]
         raise DataError(
-            f"{name}, ligne {line[second]}, colonne id : identifiant en double « {fid[:60]} »"
-            f" (déjà ligne {line[first]})"
+            f"{name}, ligne {second}, colonne id : identifiant en double « {fid[:60]} »"
+            f" (déjà ligne {first})"
         )
     slug = r"[a-z0-9]+(?:-[a-z0-9]+)*"
     table = _skip(
@@ -174,9 +171,7 @@ def validate_fiches(loaded: Loaded, name: str = "fiches.csv") -> Loaded:
         table = _skip(table, bad, warnings, name, column, "valeur invalide")
     out = table.copy()
     out["ordre"] = out["ordre"].astype(int)
-    out["annee_debut"] = pd.to_numeric(
-        out["annee_debut"].replace("", None), errors="coerce"
-    ).astype("Int64")
+    out["annee_debut"] = to_number(out["annee_debut"]).astype("Int64")
     return Loaded(out.reset_index(drop=True), warnings)
 
 
