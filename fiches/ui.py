@@ -127,10 +127,15 @@ def _init_from_url(c: Corpus) -> None:
     st.session_state["map_center"] = view.center
     st.session_state["map_zoom"] = view.zoom
     if view.fiche and view.center is None:
-        framed = view_of_fiche(c, view.fiche)
-        if framed is not None:
-            st.session_state["map_center"], st.session_state["map_zoom"] = framed
+        _frame_map_on(c, view.fiche)
     st.session_state["url_notices"] = notices
+
+
+def _frame_map_on(c: Corpus, fiche_id: str) -> None:
+    """Set the map's next view to show every place of a fiche."""
+    framed = view_of_fiche(c, fiche_id)
+    if framed is not None:
+        st.session_state["map_center"], st.session_state["map_zoom"] = framed
 
 
 def reset_filters() -> None:
@@ -152,10 +157,8 @@ def close_fiche() -> None:
 
 
 def show_on_map(c: Corpus, fiche_id: str) -> None:
-    view = view_of_fiche(c, fiche_id)
-    if view is not None:
-        st.session_state["map_center"], st.session_state["map_zoom"] = view
-    st.session_state["v_fiche"] = fiche_id
+    _frame_map_on(c, fiche_id)
+    select_fiche(fiche_id)
     st.session_state["goto_map"] = True
 
 

@@ -100,25 +100,26 @@ def parse_query(
     q = last("q")
     if q is not None and q.strip():
         fields["q"] = q.strip()
-    section = last("section")
-    if section:
-        if section in SECTION_KEYS:
-            fields["section"] = section
-        else:
-            notices.append(f"section « {_short(section)} » inconnue, ignorée")
 
-    fiche = last("fiche")
+    def pick(key: str, allowed, unknown: str) -> str | None:
+        """The URL's value for ``key`` when allowed; otherwise a notice and None."""
+        value = last(key)
+        if not value:
+            return None
+        if value in allowed:
+            return value
+        notices.append(unknown.format(_short(value)))
+        return None
+
+    section = pick("section", SECTION_KEYS, "section « {} » inconnue, ignorée")
+    if section:
+        fields["section"] = section
+    fiche = pick("fiche", set(fiche_ids), "fiche « {} » introuvable")
     if fiche:
-        if fiche in set(fiche_ids):
-            view["fiche"] = fiche
-        else:
-            notices.append(f"fiche « {_short(fiche)} » introuvable")
-    couleur = last("couleur")
+        view["fiche"] = fiche
+    couleur = pick("couleur", COLOR_MODES, "couleur « {} » inconnue, ignorée")
     if couleur:
-        if couleur in COLOR_MODES:
-            view["color_by"] = couleur
-        else:
-            notices.append(f"couleur « {_short(couleur)} » inconnue, ignorée")
+        view["color_by"] = couleur
 
     lat, lon, z = last("lat"), last("lon"), last("z")
     if lat is not None or lon is not None or z is not None:
