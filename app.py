@@ -13,31 +13,33 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
     layout="wide",
 )
-ui.setup()
+ui.check_assets()
 
-PAGES = {
-    "carte": st.Page(
-        "pages/carte.py", title="Carte", icon=":material/map:", url_path="carte", default=True
-    ),
-    "fiches": st.Page(
-        "pages/fiches.py", title="Fiches", icon=":material/table_rows:", url_path="fiches"
-    ),
-    "statistiques": st.Page(
+CARTE = st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte")
+MENU = [
+    CARTE,
+    st.Page("pages/fiches.py", title="Fiches", icon=":material/table_rows:", url_path="fiches"),
+    st.Page(
         "pages/statistiques.py",
         title="Statistiques",
         icon=":material/bar_chart:",
         url_path="statistiques",
     ),
-    "importer": st.Page(
+    st.Page(
         "pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"
     ),
-    "a_propos": st.Page(
-        "pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a_propos"
-    ),
-}
-navigation = st.navigation(list(PAGES.values()))
-st.session_state["ctx"] = ui.sidebar()
-if st.session_state.pop("goto_map", False) and navigation.url_path != "carte":
-    st.switch_page(PAGES["carte"], query_params=st.query_params.to_dict())
+    st.Page("pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a_propos"),
+]
+# The map also answers at the site's root: Streamlit serves its default page at "/" only,
+# and "/carte" must work too (shared and embedded links).
+HOME = st.Page("pages/carte.py", title="Carte", url_path="accueil", default=True)
+
+navigation = st.navigation([HOME, *MENU], position="hidden")
+ctx = ui.session.context = ui.sidebar(MENU)
+if ui.session.goto_map:  # « Voir sur la carte » from another page
+    ui.session.goto_map = False
+    if navigation.url_path not in ("carte", ""):
+        st.switch_page(CARTE, query_params=ui.query_of(ctx))
 navigation.run()
+ui.page_script(focus=ui.take_focus())
 ui.record_run_time(time.perf_counter() - started)

@@ -8,6 +8,7 @@ when ``server.enableStaticServing`` is on.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -43,3 +44,25 @@ def ensure_static_assets(target: Path = paths.STATIC / "vendor") -> list[Path]:
             shutil.copyfile(src, dst)
             copied.append(dst)
     return copied
+
+
+# Our own scripts and styles (committed in static/js/), versioned by content so that a
+# browser never keeps an old copy.
+OWN_URL_PREFIX = "/app/static/js"
+
+
+def _versioned(name: str) -> str:
+    digest = hashlib.sha256((paths.STATIC / "js" / name).read_bytes()).hexdigest()[:10]
+    return f"{OWN_URL_PREFIX}/{name}?v={digest}"
+
+
+def map_script_url() -> str:
+    return _versioned("fiches-map.js")
+
+
+def map_style_url() -> str:
+    return _versioned("fiches-map.css")
+
+
+def page_script_url() -> str:
+    return _versioned("page.js")

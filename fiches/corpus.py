@@ -30,8 +30,11 @@ class Corpus:
     contours: dict
     departements: dict[str, str] = field(default_factory=dict)  # code -> name
     warnings: list[str] = field(default_factory=list)
+    # département code -> (name, lat, lon) of its préfecture, for the map's place names
+    prefectures: dict[str, tuple[str, float, float]] = field(default_factory=dict)
     _options: dict[str, list[str]] = field(default_factory=dict)
     _search: dict[str, pd.Series] = field(default_factory=dict)
+    _contours: dict[str, dict[str, dict]] = field(default_factory=dict)
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     SEARCH_KEYS: ClassVar[tuple[str, ...]] = (*SECTION_KEYS, "meta")
@@ -109,6 +112,19 @@ class Corpus:
         years = self.fiches["annee_debut"].dropna()
         return (int(years.min()), int(years.max())) if len(years) else None
 
+    def contours_of(self, kind: str) -> dict[str, dict]:
+        """Geometries of one kind of contour (``departement``, ``commune``,
+        ``region_2015``) by code: the one lookup of ``geo/contours.geojson``."""
+        found = self._contours.get(kind)
+        if found is None:
+            found = {
+                f["properties"]["code"]: f["geometry"]
+                for f in self.contours["features"]
+                if f["properties"]["kind"] == kind
+            }
+            self._contours[kind] = found
+        return found
+
     def theme_label(self, theme_id: str) -> str:
         theme = self.themes.get(theme_id)
         return theme.label if theme else theme_id
@@ -139,8 +155,14 @@ def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpu
     with open(geo_dir / "contours.geojson", encoding="utf-8") as fh:
         contours = json.load(fh)
     with open(geo_dir / "departements.csv", encoding="utf-8") as fh:
-        departements = {r["code"]: r["nom"] for r in csv.DictReader(fh)}
-    return build_corpus(
+        rows = list(csv.DictReader(fh))
+    departements = {r["code"]: r["nom"] for r in rows}
+    prefectures = {
+        r["code"]: (r["prefecture_nom"], float(r["prefecture_lat"]), float(r["prefecture_lon"]))
+        for r in rows
+        if r.get("prefecture_lat")
+    }
+    corpus = build_corpus(
         fiches,
         places,
         themes=curation.themes,
@@ -148,3 +170,5 @@ def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpu
         departements=departements,
         warnings=warnings,
     )
+    corpus.prefectures = prefectures
+    return corpus

@@ -1,4 +1,4 @@
-"""Downloads of the filtered fiches: places as GeoJSON."""
+"""Downloads of the filtered fiches: the table as CSV, places as GeoJSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,21 @@ import json
 
 import pandas as pd
 
+from fiches.schema import FICHE_COLUMNS
 from fiches.store import split_list
+
+
+def fiches_csv(fiches: pd.DataFrame) -> bytes:
+    """The fiches in the columns of ``data/fiches.csv`` (pyarrow's writer: fast at 100,000)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(
+        fiches[list(FICHE_COLUMNS)].astype("string").fillna(""), preserve_index=False
+    )
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink)
+    return sink.getvalue().to_pybytes()
 
 
 def places_geojson(corpus, fiche_ids) -> str:
@@ -16,11 +30,7 @@ def places_geojson(corpus, fiche_ids) -> str:
     département level, ``null`` geometry for a place that could not be located.
     """
     places = corpus.places[corpus.places["fiche_id"].isin(pd.Index(fiche_ids))]
-    deps = {
-        f["properties"]["code"]: f["geometry"]
-        for f in corpus.contours["features"]
-        if f["properties"]["kind"] == "departement"
-    }
+    deps = corpus.contours_of("departement")
     fiches = corpus.fiches
     features = []
     for p in places.itertuples():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, make_dataclass
+from dataclasses import field as dataclass_field
 
 import numpy as np
 import pandas as pd
@@ -10,32 +12,62 @@ import pandas as pd
 from fiches.corpus import Corpus
 from fiches.text import search_key
 
-# filter name -> corpus list column
-LIST_FILTERS: dict[str, str] = {
-    "bailleurs": "bailleurs",
-    "themes": "themes",
-    "types_porteurs": "types_porteurs",
-    "departements": "departements",
-    "communes": "communes",
-    "regions": "regions",
-}
-
 
 @dataclass(frozen=True)
-class FilterState:
-    bailleurs: tuple[str, ...] = ()
-    themes: tuple[str, ...] = ()
-    types_porteurs: tuple[str, ...] = ()
-    departements: tuple[str, ...] = ()
-    communes: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    years: tuple[int, int] | None = None  # inclusive; None = no year filter
-    q: str = ""
-    section: str = ""  # "" = every section
+class ListFilter:
+    """A multi-valued filter: one entry drives the query, the URL and the sidebar widget.
 
-    @property
-    def is_empty(self) -> bool:
-        return self == FilterState()
+    ``field`` is both the ``FilterState`` field and the corpus list column it filters.
+    """
+
+    field: str
+    param: str  # name in the URL
+    label: str  # French label of the widget
+    placeholder: str = "Tous"
+    label_of: Callable[[Corpus, str], str] | None = None  # how an option reads
+    sort: bool = False  # sort options by value (codes)
+
+
+LIST_FILTERS: tuple[ListFilter, ...] = (
+    ListFilter("bailleurs", "bailleur", "Bailleur"),
+    ListFilter("themes", "theme", "Thème", label_of=lambda c, v: c.theme_label(v)),
+    ListFilter("types_porteurs", "porteur", "Type de porteur"),
+    ListFilter(
+        "departements",
+        "dep",
+        "Département",
+        label_of=lambda c, v: f"{v} – {c.departements.get(v, v)}",
+        sort=True,
+    ),
+    ListFilter("communes", "commune", "Commune", placeholder="Toutes"),
+    ListFilter("regions", "region", "Région", placeholder="Toutes"),
+)
+LIST_FILTER_BY_FIELD = {f.field: f for f in LIST_FILTERS}
+
+
+def filter_options(corpus: Corpus, spec: ListFilter) -> list[str]:
+    """The values offered for a list filter, in display order."""
+    values = corpus.options(spec.field)
+    return sorted(values) if spec.sort else values
+
+
+def _is_empty(self) -> bool:
+    return self == FilterState()
+
+
+# The state of every filter. Built from the registry, so that adding a list filter is one
+# entry in ``LIST_FILTERS``.
+FilterState = make_dataclass(
+    "FilterState",
+    [(f.field, tuple[str, ...], dataclass_field(default=())) for f in LIST_FILTERS]
+    + [
+        ("years", "tuple[int, int] | None", dataclass_field(default=None)),  # inclusive
+        ("q", str, dataclass_field(default="")),
+        ("section", str, dataclass_field(default="")),  # "" = every section
+    ],
+    frozen=True,
+    namespace={"is_empty": property(_is_empty), "__module__": __name__},
+)
 
 
 def search_phrase(q: str) -> str:
@@ -46,10 +78,10 @@ def search_phrase(q: str) -> str:
 def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
     """Boolean Series over ``corpus.fiches``: which fiches pass every filter."""
     mask = np.ones(len(corpus.fiches), dtype=bool)
-    for name, column in LIST_FILTERS.items():
-        wanted = getattr(state, name)
+    for spec in LIST_FILTERS:
+        wanted = getattr(state, spec.field)
         if wanted:
-            mask &= corpus.has_any(column, wanted)
+            mask &= corpus.has_any(spec.field, wanted)
     if state.years is not None:
         lo, hi = state.years
         years = corpus.fiches["annee_debut"]

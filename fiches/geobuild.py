@@ -82,12 +82,22 @@ def _round_geometry(geom, digits: int = 4) -> dict:
     return {"type": g["type"], "coordinates": rnd(g["coordinates"])}
 
 
+def _label_point(geom) -> list[float]:
+    """Where a name is written: the point of the area farthest from its edges."""
+    from shapely.ops import polylabel
+
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    p = polylabel(largest, tolerance=0.01)
+    return [round(p.x, 4), round(p.y, 4)]
+
+
 def build(out_dir: Path = paths.GEO) -> dict[str, int]:
     from shapely import union_all, wkb
 
     regions_now = {r["id"]: r["nom"] for r in _rows("regions")}
     with open(out_dir / "regions_2015.csv", encoding="utf-8") as fh:
         regions_2015 = {r["code_departement"]: r["region_2015"] for r in csv.DictReader(fh)}
+    commune_codes = {r["id"]: r["code"] for r in _rows("communes")}
     deps = {}
     for r in _rows("departements"):
         deps[r["id"]] = {
@@ -95,6 +105,7 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
             "nom": r["nom"],
             "region": regions_now.get(r["region_id"], ""),
             "region_2015": regions_2015.get(r["code"], ""),
+            "prefecture": commune_codes.get(r["chef_lieu_id"], ""),
         }
 
     curation = load_curation()
@@ -160,9 +171,17 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
 
     with open(out_dir / "departements.csv", "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["code", "nom", "region", "region_2015"])
+        writer.writerow(
+            ["code", "nom", "region", "region_2015", "prefecture", "prefecture_nom",
+             "prefecture_lat", "prefecture_lon"]
+        )  # fmt: skip
+        by_commune = {c[0]: c for c in communes}
         for dep in sorted(deps.values(), key=lambda d: d["code"]):
-            writer.writerow([dep["code"], dep["nom"], dep["region"], dep["region_2015"]])
+            _, nom, _, lat, lon, _ = by_commune.get(dep["prefecture"], ("",) * 6)
+            writer.writerow(
+                [dep["code"], dep["nom"], dep["region"], dep["region_2015"], dep["prefecture"],
+                 nom, lat, lon]
+            )  # fmt: skip
 
     features = []
     dep_union = {}
@@ -173,7 +192,12 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kind": "departement", "code": code, "nom": by_code[code]["nom"]},
+                "properties": {
+                    "kind": "departement",
+                    "code": code,
+                    "nom": by_code[code]["nom"],
+                    "label": _label_point(union),
+                },
                 "geometry": _round_geometry(union.simplify(DEP_TOLERANCE, preserve_topology=True)),
             }
         )
@@ -182,7 +206,12 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kind": "region_2015", "code": name, "nom": name},
+                "properties": {
+                    "kind": "region_2015",
+                    "code": name,
+                    "nom": name,
+                    "label": _label_point(union),
+                },
                 "geometry": _round_geometry(union.simplify(DEP_TOLERANCE, preserve_topology=True)),
             }
         )

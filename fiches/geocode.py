@@ -16,13 +16,13 @@ import gzip
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
 from fiches import paths
 from fiches.schema import PRECISION_LABELS
+from fiches.store import write_atomic
 from fiches.text import fold
 
 
@@ -192,11 +192,8 @@ class GeocodeCache:
             self.data = {}
 
     def save(self) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".geocode-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, self.path)
+        text = json.dumps(self.data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        write_atomic({self.path: text})
 
 
 class OnlineGeocoder:

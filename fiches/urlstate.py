@@ -11,21 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fiches.filters import FilterState
+from fiches.filters import LIST_FILTERS, FilterState
+from fiches.map_data import COLOR_MODES
 from fiches.schema import SECTION_KEYS
 
-# URL name -> FilterState field, for multi-valued filters
-LIST_PARAMS: dict[str, str] = {
-    "bailleur": "bailleurs",
-    "theme": "themes",
-    "porteur": "types_porteurs",
-    "dep": "departements",
-    "commune": "communes",
-    "region": "regions",
-}
-SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", "lat", "lon", "z")
+# URL name -> FilterState field, for multi-valued filters (from the filter registry)
+LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
+POSITION_PARAMS = ("lat", "lon", "z")  # written by the map itself, without a rerun
+SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", *POSITION_PARAMS)
 IGNORED_PARAMS = ("embed", "embed_options")  # Streamlit's own
-COLOR_MODES = ("theme", "bailleur")
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 LAT_RANGE, LON_RANGE, ZOOM_RANGE = (41.0, 51.5), (-5.5, 10.0), (5, 18)

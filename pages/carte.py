@@ -4,65 +4,78 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from fiches import ui
-from fiches.mapdata import build_view, resolve_click
-from fiches.mapping import base_map, fiche_layer
+from fiches.map_data import build_view, resolve_click
+from fiches.map_folium import base_map, fiche_layer
 from fiches.markup import escape_md
 
 ctx = ui.context()
 c = ctx.corpus
+PANEL = "carte"
 
-st.markdown("### Participation des habitants et cadre de vie")
-st.caption(
-    "Fiches d'expériences en région Centre et Poitou-Charentes (juin 2015). "
-    "Cliquez sur un marqueur ou un département pour ouvrir l'action."
-)
+if not ctx.embed:
+    st.title("Participation des habitants et cadre de vie")
+    st.caption(
+        "Fiches d'expériences en région Centre et Poitou-Charentes (juin 2015). "
+        "Cliquez sur un marqueur ou un département pour ouvrir l'action."
+    )
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
+    # A view set by the URL or « Voir sur la carte » is kept; otherwise the map fits the
+    # visible actions, after every filter change.
+    center, zoom = ui.session.map_center, ui.session.map_zoom
+    dataset = ui.map_dataset()
     view = build_view(
-        ui.map_dataset(), c, ctx.filtered.index, color_by=ctx.view.color_by, selected=ctx.view.fiche
+        dataset,
+        c,
+        ctx.filtered.index,
+        color_by=ctx.view.color_by,
+        selected=ctx.view.fiche,
+        fit=ctx.view.zoom is None and zoom is None,
     )
-    # None leaves the view to the map (framed on the two regions) or to the user.
-    center = st.session_state.get("map_center")
-    zoom = st.session_state.get("map_zoom")
     result = st_folium(
-        base_map(c.contours, tiles=ui.tiles()),  # fresh each run: st_folium mutates it
+        base_map(c.contours, tiles=ui.default_tiles()),  # fresh each run: st_folium mutates it
         key="carte",
         height=560,
         use_container_width=True,
         center=center,
         zoom=zoom,
         feature_group_to_add=fiche_layer(view.payload),
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+        # only the click: panning and zooming never rerun, and the first report equals
+        # the default (no second run on page load)
+        returned_objects=["last_object_clicked_tooltip"],
     )
-    clicked = ui.new_map_click(result)
-    if clicked is not None:
-        ids = resolve_click(clicked, view.lookup)
-        if len(ids) == 1:
-            ui.select_fiche(ids[0])
-            st.rerun()
-        elif ids:
-            st.session_state["map_choice"] = ids
-    choice = [i for i in st.session_state.get("map_choice", []) if i in ctx.filtered.index]
+    ids = resolve_click(ui.new_map_click(result), dataset, view)
+    if len(ids) == 1:
+        ui.select_fiche(ids[0], focus=ui.panel_selector(PANEL, ids[0]))
+        st.rerun()
+    elif ids:
+        ui.session.map_choice = ids
+        ui.session.focus = ".st-key-map-choice h2"
+    choice = [i for i in ui.session.map_choice if i in ctx.filtered.index]
     if choice:
-        st.markdown("**Plusieurs actions dans ce département :**")
-        for fid in choice:
-            st.button(
-                escape_md(c.fiches.at[fid, "titre"]),
-                key=f"choice-{fid}",
-                on_click=ui.select_fiche,
-                args=(fid,),
-            )
+        with st.container(key="map-choice"):
+            st.markdown("## Plusieurs actions dans ce département")
+            for fid in choice:
+                st.button(
+                    escape_md(c.fiches.at[fid, "titre"]),
+                    key=f"choice-{fid}",
+                    on_click=ui.select_fiche,
+                    args=(fid,),
+                    kwargs={"focus": ui.panel_selector(PANEL, fid)},
+                )
     if ctx.view.fiche:
         # folded while a fiche is open, so that on a phone the fiche follows the map closely
         st.markdown(ui.count_line(ctx))
         with st.expander("Liste des actions"):
-            ui.fiche_list(ctx, key="liste")
+            ui.fiche_list(ctx, key="liste", panel=PANEL)
+    elif not ctx.embed:
+        ui.share_buttons(key="carte")
 
 with right:
     if ctx.view.fiche:
-        ui.fiche_panel(ctx, key="carte")
+        ui.fiche_panel(ctx, key=PANEL)
     else:
         st.markdown(ui.count_line(ctx))
         st.caption("Choisissez une action pour lire sa fiche complète.")
-        ui.fiche_list(ctx, key="liste")
+        ui.fiche_list(ctx, key="liste", panel=PANEL)

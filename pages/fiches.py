@@ -1,11 +1,11 @@
 """Fiches: a table of the filtered fiches, downloads, and the detail panel."""
 
+from functools import partial
+
 import streamlit as st
 
 from fiches import ui
-from fiches.export import places_geojson
-from fiches.schema import FICHE_COLUMNS
-from fiches.store import to_csv_text
+from fiches.export import fiches_csv, places_geojson
 
 ctx = ui.context()
 c = ctx.corpus
@@ -38,26 +38,25 @@ event = st.dataframe(
 )
 # act on a new selection only: the table keeps its selection after the fiche is closed
 rows = list(event.selection.rows) if event else []
-if rows != st.session_state.get("table_rows", []):
-    st.session_state["table_rows"] = rows
+if rows != ui.session.table_rows:
+    ui.session.table_rows = rows
     if rows and ctx.filtered.index[rows[0]] != ctx.view.fiche:
-        ui.select_fiche(ctx.filtered.index[rows[0]])
+        fid = ctx.filtered.index[rows[0]]
+        ui.select_fiche(fid, focus=ui.panel_selector("fiches", fid))
         st.rerun()
 
+# exports are built when the button is pressed, never on a rerun
 cols = st.columns(2)
 cols[0].download_button(
     "Télécharger la sélection (CSV)",
-    to_csv_text(
-        ctx.filtered[list(FICHE_COLUMNS)].astype(str).replace("<NA>", "").to_dict("records"),
-        FICHE_COLUMNS,
-    ),
+    partial(fiches_csv, ctx.filtered),
     file_name="fiches.csv",
     mime="text/csv",
     width="stretch",
 )
 cols[1].download_button(
     "Télécharger les lieux (GeoJSON)",
-    places_geojson(c, ctx.filtered.index),
+    partial(places_geojson, c, ctx.filtered.index),
     file_name="fiches.geojson",
     mime="application/geo+json",
     width="stretch",

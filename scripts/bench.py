@@ -18,8 +18,8 @@ from pathlib import Path
 from fiches import paths
 from fiches.corpus import load_corpus
 from fiches.filters import FilterState, apply_filters
-from fiches.mapdata import build_dataset, build_view, publish
-from fiches.mapping import base_map, fiche_layer
+from fiches.map_data import build_dataset, build_view, publish
+from fiches.map_folium import base_map, fiche_layer
 from fiches.synth import generate
 
 SIZES = (13, 1_000, 10_000, 100_000)
@@ -111,7 +111,7 @@ def browser_figures(n: int, data_dir: Path, dataset_url: str) -> None:
             emit(f"browser_markers_cold_server_n{n}", warm, "s")
             dashboard = _time_to_markers(browser, server.url + "/", frame=MAP_FRAME)
             plain_path = paths.STATIC / "data" / "plain.html"
-            from fiches.mapping import plain_leaflet_page
+            from fiches.map_folium import plain_leaflet_page
 
             plain_path.write_text(plain_leaflet_page(dataset_url), encoding="utf-8")
             plain = _time_to_markers(

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from fiches.mapdata import escape_tooltip
-from fiches.mapping import FicheLayer
+from fiches.map_data import escape_tooltip
+from fiches.map_folium import FicheLayer
 from fiches.markup import html_to_markdown
 from fiches.render import fiche_html, fiche_markdown, markdown_to_html
 

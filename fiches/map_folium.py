@@ -1,0 +1,188 @@
+"""Build the folium map: a constant base map and a small changing layer of fiches.
+
+The base map (region and département contours, optional tiles) never changes, so the
+Streamlit component is not rebuilt when filters change. The fiches travel as data
+(``map_data``): a dataset file fetched once by the browser, and a view of a few KB per
+rerun passed with ``feature_group_to_add``; a few lines of JavaScript draw markers
+(clustered with Leaflet.markercluster) and département areas from them. Every text from a
+fiche is HTML-escaped before it reaches the page: Leaflet renders tooltip strings as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from fiches import assets
+
+REGIONS_VIEW = {"center": (46.85, 0.9), "zoom": 7}
+# South-west and north-east corners of Centre and Poitou-Charentes (2015 regions).
+REGIONS_BOUNDS = ((45.08, -1.57), (48.95, 3.13))
+
+# Online basemaps a person may pick in the map (key: label, URL template, attribution).
+TILES = {
+    "ign": (
+        "Plan IGN",
+        "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+        "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+        '&copy; <a href="https://www.ign.fr/">IGN</a> Plan IGN',
+    ),
+    "osm": (
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>',
+    ),
+}
+
+
+class MapSetup(MacroElement):
+    """Once per map: basemaps and their switcher, place names, view in the URL, controls."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "FicheMap.init({{ this._parent.get_name() }}, {{ this.config }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, config: dict) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.config = script_json(config)
+
+
+class FicheLayer(MacroElement):
+    """The visible fiches, drawn by ``static/js/fiches-map.js`` from the per-rerun view.
+
+    The view holds data only (escaped titles, codes, colours); no code travels with it.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "FicheMap.draw({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }}, "
+        "{{ this.payload }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, view_payload: dict) -> None:
+        super().__init__()
+        self._name = "FicheLayer"
+        self.payload = script_json(view_payload)
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside a <script> element (no "</", no U+2028/2029)."""
+    return (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("</", "<\\/")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _offline_map(**kwargs) -> folium.Map:
+    m = folium.Map(**kwargs)
+    # Leaflet and MarkerCluster come from the app itself (static/vendor), never a CDN.
+    m.default_js = [
+        ("leaflet", assets.LEAFLET_JS),
+        ("markercluster", assets.CLUSTER_JS),
+        ("fiches_map", assets.map_script_url()),
+    ]
+    m.default_css = [
+        ("leaflet_css", assets.LEAFLET_CSS),
+        ("markercluster_css", assets.CLUSTER_CSS),
+        ("markercluster_default_css", assets.CLUSTER_DEFAULT_CSS),
+        ("fiches_map_css", assets.map_style_url()),
+    ]
+    return m
+
+
+# The contours drawn under the actions, bottom first: (kind in contours.geojson, name, style).
+BACKGROUND_LAYERS = (
+    ("departement", "Départements",
+     {"color": "#6b7785", "weight": 1, "fillColor": "#eef1f4", "fillOpacity": 0.6}),
+    ("commune", "Communes citées",
+     {"color": "#6b7785", "weight": 1, "dashArray": "4 3", "fill": False}),
+    ("region_2015", "Régions 2015", {"color": "#34495e", "weight": 2.5, "fill": False}),
+)  # fmt: skip
+
+
+def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
+    """The constant base map: framed on the two regions, their contours as background.
+
+    ``tiles`` only chooses the basemap shown first; the others stay one click away in the
+    map's layer switcher, and no tile is requested until a tile basemap is shown.
+    """
+    m = _offline_map(
+        location=REGIONS_VIEW["center"],
+        zoom_start=REGIONS_VIEW["zoom"],
+        tiles=None,
+        maxZoom=18,
+        minZoom=5,
+        zoomSnap=0.25,
+        control_scale=True,
+        prefer_canvas=False,
+    )
+    for kind, name, style in BACKGROUND_LAYERS:
+        features = [f for f in contours["features"] if f["properties"]["kind"] == kind]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=name,
+            style_function=lambda f, style=style: style,
+            interactive=False,
+        ).add_to(m)
+    m.fit_bounds(REGIONS_BOUNDS)
+    MapSetup(
+        {
+            "images": assets.LEAFLET_IMAGES,
+            "basemaps": [["contours", "Contours (hors ligne)", None, None]]
+            + [[key, label, url, attribution] for key, (label, url, attribution) in TILES.items()],
+            "basemap": tiles if tiles in TILES else "contours",
+            "bounds": REGIONS_BOUNDS,
+        }
+    ).add_to(m)
+    return m
+
+
+def fiche_layer(view_payload: dict) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Actions")
+    FicheLayer(view_payload).add_to(group)
+    return group
+
+
+PLAIN_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Carte Leaflet simple</title>
+<link rel="stylesheet" href="{leaflet_css}"><link rel="stylesheet" href="{cluster_css}">
+<link rel="stylesheet" href="{cluster_default_css}">
+<script src="{leaflet_js}"></script><script src="{cluster_js}"></script>
+<style>html,body,#map{{height:100%;margin:0}}</style></head>
+<body><div id="map"></div><script>
+var map = L.map("map", {{maxZoom: 18}}).fitBounds([[45.08, -1.57], [48.95, 3.13]]);
+fetch("{url}").then(function (r) {{ return r.json(); }}).then(function (ds) {{
+  var cluster = L.markerClusterGroup({{maxClusterRadius: 40, chunkedLoading: true}});
+  var markers = ds.points.map(function (p) {{
+    var icon = L.divIcon({{className: "fiche-pin", iconSize: [20, 20]}});
+    var m = L.marker([p[0], p[1]], {{icon: icon}});
+    m.bindTooltip(ds.fiches[p[2]][0]);
+    return m;
+  }});
+  cluster.addLayers(markers);
+  cluster.addTo(map);
+}});
+</script></body></html>
+"""
+
+
+def plain_leaflet_page(dataset_url: str) -> str:
+    """A plain Leaflet page drawing every point of the dataset: the floor for benchmarks."""
+    return PLAIN_PAGE.format(
+        url=dataset_url,
+        leaflet_css=assets.LEAFLET_CSS,
+        cluster_css=assets.CLUSTER_CSS,
+        cluster_default_css=assets.CLUSTER_DEFAULT_CSS,
+        leaflet_js=assets.LEAFLET_JS,
+        cluster_js=assets.CLUSTER_JS,
+    )

@@ -1,0 +1,65 @@
+"""Streamlit glue shared by ``app.py`` and the pages: the only package importing Streamlit.
+
+- ``config``: settings from the environment (data folder, default basemap, run timer);
+- ``data``: the corpus and the map's dataset, cached once per process and data version;
+- ``state``: every session key behind one typed accessor, the callbacks, the URL;
+- ``sidebar``: the page menu and one widget per registered filter;
+- ``panel``: the list, the count line, the fiche panel and the share buttons;
+- ``pages_mode``: the workaround for Streamlit's legacy ``pages/`` mode.
+
+Decisions live in the domain modules (filters, urlstate, map_data, render); this package
+only wires them to widgets.
+"""
+
+from fiches.ui.config import data_dir, default_tiles, record_run_time
+from fiches.ui.data import check_assets, corpus, map_dataset
+from fiches.ui.pages_mode import leave_legacy_pages_mode
+from fiches.ui.panel import (
+    count_line,
+    fiche_list,
+    fiche_panel,
+    page_script,
+    panel_selector,
+    share_buttons,
+)
+from fiches.ui.sidebar import sidebar
+from fiches.ui.state import (
+    Context,
+    Session,
+    new_map_click,
+    query_of,
+    select_fiche,
+    session,
+    take_focus,
+)
+
+__all__ = [
+    "Context",
+    "Session",
+    "check_assets",
+    "context",
+    "corpus",
+    "count_line",
+    "data_dir",
+    "default_tiles",
+    "fiche_list",
+    "fiche_panel",
+    "map_dataset",
+    "new_map_click",
+    "page_script",
+    "panel_selector",
+    "query_of",
+    "record_run_time",
+    "select_fiche",
+    "session",
+    "share_buttons",
+    "sidebar",
+    "take_focus",
+]
+
+
+def context() -> Context:
+    """The context computed by ``app.py`` in this run. Every page starts with this call."""
+    leave_legacy_pages_mode()
+    ctx = session.context
+    return ctx if isinstance(ctx, Context) else sidebar()

@@ -1,0 +1,33 @@
+"""Settings read from the environment, and the run timer used by benchmarks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fiches import paths
+from fiches.map_folium import TILES
+
+
+def data_dir() -> Path:
+    """The data folder: ``FICHES_DATA_DIR`` when set (tests, benchmarks), else ``data/``."""
+    return Path(os.environ.get("FICHES_DATA_DIR", paths.DATA))
+
+
+def default_tiles() -> str | None:
+    """The basemap shown first: ``FICHES_TILES=osm`` or ``ign`` on a hosted deployment;
+    by default the offline contours (a person can still pick a tile layer on the map)."""
+    value = os.environ.get("FICHES_TILES") or None
+    return value if value in TILES else None
+
+
+def record_run_time(seconds: float) -> None:
+    """Keep this run's server time in the session and append it to the file named by
+    ``FICHES_TIMINGS`` (benchmarks)."""
+    import streamlit as st
+
+    st.session_state["run_ms"] = seconds * 1000
+    target = os.environ.get("FICHES_TIMINGS")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(f"{seconds * 1000:.1f}\n")

@@ -1,0 +1,145 @@
+"""The list of filtered fiches, the count line and the detail panel of one fiche."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+
+import streamlit as st
+
+from fiches.assets import page_script_url
+from fiches.markup import escape_md
+from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
+from fiches.schema import SECTION_KEYS
+from fiches.ui.state import PAGE_SIZE, Context, close_fiche, select_fiche, session, show_on_map
+
+
+def count_line(ctx: Context) -> str:
+    """« N actions sur T »: T counts every fiche the data holds."""
+    n = len(ctx.filtered)
+    total = getattr(ctx.corpus, "total_in_file", None) or len(ctx.corpus.fiches)
+    return f"**{n} action{'s' if n > 1 else ''} sur {total}**"
+
+
+def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
+    """The filtered fiches as buttons (the keyboard alternative to the map), paginated.
+
+    ``panel``: the key of the panel that opens, brought into view after the click."""
+    if ctx.filtered.empty:
+        st.info(
+            "Aucune action ne correspond à ces filtres. "
+            "Élargissez la recherche ou réinitialisez les filtres."
+        )
+        return
+    size = session.list_size
+    for fid, title in zip(ctx.filtered.index[:size], ctx.filtered["titre"][:size], strict=True):
+        st.button(
+            escape_md(title),
+            key=f"{key}-{fid}",
+            on_click=select_fiche,
+            args=(fid,),
+            kwargs={"focus": panel_selector(panel, fid)},
+            type="primary" if fid == ctx.view.fiche else "secondary",
+            width="stretch",
+        )
+    if len(ctx.filtered) > size:
+        st.button(
+            f"Afficher plus ({len(ctx.filtered) - size} restantes)",
+            key=f"{key}-more",
+            on_click=lambda: setattr(session, "list_size", size + PAGE_SIZE * 4),
+        )
+
+
+def page_script(**call) -> None:
+    """Run ``static/js/page.js`` in the page with this run's arguments (no iframe)."""
+    st.html(
+        f'<script src="{page_script_url()}"></script>'
+        f"<script>window.FichePage && FichePage.run({json.dumps(call)})</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def share_buttons(*, key: str, embed: bool = True) -> None:
+    """« Copier le lien » (and « Intégrer »): copy the view as shown, map position included.
+
+    The link is computed in the browser at the moment of the click (``page.js``), from
+    the address bar and the map's displayed centre and zoom.
+    """
+    buttons = [("link", "Copier le lien")] + ([("embed", "Intégrer")] if embed else [])
+    html = "".join(
+        f'<button type="button" class="fiche-share" data-fiche-share="{kind}">{label}</button>'
+        for kind, label in buttons
+    )
+    st.html(
+        f'<div class="fiche-share-bar" id="share-{key}">{html}'
+        '<p class="fiche-share-status" role="status" aria-live="polite"></p></div>'
+    )
+
+
+def panel_key(key: str, fiche_id: str) -> str:
+    return f"panel-{key}-{fiche_id}"
+
+
+def panel_selector(key: str, fiche_id: str) -> str:
+    """CSS selector of the panel's title, for the focus after a click."""
+    return f".st-key-{panel_key(key, fiche_id)} h2"
+
+
+def fiche_panel(ctx: Context, *, key: str) -> None:
+    """The detail panel of the selected fiche."""
+    c = ctx.corpus
+    fid = ctx.view.fiche
+    fiche = c.fiches.loc[fid]
+    places = c.places[c.places["fiche_id"] == fid]
+    theme_labels = {t: c.theme_label(t) for t in c.themes}
+    with st.container(border=True, key=panel_key(key, fid)):
+        facts = fiche_facts(fiche, places, theme_labels)
+        st.markdown(f"## {escape_md(fiche['titre'])}")
+        st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
+        for line in facts["porteurs"]:
+            st.markdown(f"**Porteurs** : {line}")
+        if facts["themes"]:
+            st.markdown(" ".join(f":blue-badge[{label}]" for label in facts["themes"]))
+        for line in facts["periode"]:
+            st.markdown(f"**Période** : {line}")
+        for line in facts["lieux"]:
+            st.markdown(line)
+        if not ctx.embed:
+            cols = st.columns(2)
+            cols[0].button(
+                "Voir sur la carte",
+                key=f"{key}-voir",
+                on_click=show_on_map,
+                args=(c, fid),
+                width="stretch",
+            )
+            with cols[1]:
+                share_buttons(key=f"panel-{key}", embed=False)
+            cols = st.columns(2)
+            # built on demand, when the button is pressed, not on every rerun
+            cols[0].download_button(
+                "Fiche HTML",
+                partial(fiche_html, fiche, places, theme_labels),
+                icon=":material/download:",
+                help="Page imprimable de la fiche complète",
+                file_name=f"{fid}.html",
+                mime="text/html",
+                key=f"{key}-html",
+                width="stretch",
+            )
+            cols[1].download_button(
+                "Markdown",
+                partial(fiche_markdown, fiche, places, theme_labels),
+                icon=":material/download:",
+                help="Texte de la fiche complète en Markdown",
+                file_name=f"{fid}.md",
+                mime="text/markdown",
+                key=f"{key}-md",
+                width="stretch",
+            )
+        for section in SECTION_KEYS:
+            st.markdown(f"### {escape_md(section_heading(fiche, section))}")
+            text = fiche[f"section_{section}"]
+            st.markdown(text if text else "*Rubrique vide dans la fiche.*")
+        st.caption(f"Source : {escape_md(fiche['source'])}")
+        st.button("Fermer la fiche", key=f"{key}-close", on_click=close_fiche)

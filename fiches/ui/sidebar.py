@@ -1,0 +1,94 @@
+"""The shared sidebar: the page menu, one widget per registered filter, the colouring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from fiches.corpus import Corpus
+from fiches.filters import LIST_FILTERS, filter_options
+from fiches.map_data import COLOR_MODES
+from fiches.markup import escape_md
+from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
+from fiches.ui import data
+from fiches.ui.state import (
+    Context,
+    Session,
+    context_for,
+    init_from_url,
+    is_embedded,
+    reset_filters,
+    session,
+    state_from_widgets,
+    view_from_session,
+)
+from fiches.ui.state import url_changed_outside as _url_changed
+from fiches.urlstate import to_query
+
+
+def _filters(c: Corpus) -> None:
+    st.markdown("### Filtrer les actions")
+    st.text_input(
+        "Recherche libre",
+        key=Session.q.key,
+        placeholder="ex. concertation, Joué, budget",
+        help=(
+            "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
+            " des majuscules ni des tirets."
+        ),
+    )
+    st.selectbox(
+        "Chercher dans",
+        options=["", *SECTION_KEYS],
+        format_func=lambda k: "toutes les rubriques" if not k else SECTION_BY_KEY[k].heading,
+        key=Session.section.key,
+    )
+    for spec in LIST_FILTERS:
+        options = filter_options(c, spec)
+        if not options:
+            continue
+        label_of = spec.label_of
+        st.multiselect(
+            spec.label,
+            options,
+            key=Session.filter_key(spec.field),
+            format_func=(lambda v, f=label_of: f(c, v)) if label_of else str,
+            placeholder=spec.placeholder,
+        )
+    years = c.years()
+    if years and years[0] < years[1]:
+        if not session.years:
+            session.years = years
+        st.slider(
+            "Année de début", years[0], years[1], key=Session.years.key,
+            help="Restreindre la période exclut les fiches dont l'année n'est pas indiquée.",
+        )  # fmt: skip
+    st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
+    st.radio(
+        "Couleur des marqueurs",
+        options=list(COLOR_MODES),
+        format_func=lambda v: COLOR_MODES[v].choice,
+        key=Session.color_by.key,
+        horizontal=True,
+    )
+    notices = session.url_notices
+    if notices:
+        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
+
+
+def sidebar(menu: Sequence[st.Page] = ()) -> Context:
+    """Draw the menu and the shared filters; return the context of this run.
+
+    With ``?embed=true`` nothing is drawn in the sidebar: the view comes from the URL.
+    """
+    c = data.corpus()
+    if _url_changed():
+        init_from_url(c)
+    if not is_embedded():
+        with st.sidebar:
+            query = to_query(state_from_widgets(c), view_from_session(c))
+            for page in menu:
+                st.page_link(page, query_params=query)
+            _filters(c)
+    return context_for(c)

@@ -1,0 +1,252 @@
+"""Session state behind one typed accessor, the callbacks that change it, and the URL.
+
+The URL is the state: it is read when a session starts (and again when the browser's
+Back or Forward changes it), and the canonical query (``urlstate.to_query``) is written
+after every run. The map writes its own position (``lat/lon/z``) into the URL, without a
+rerun; the server keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from fiches.corpus import Corpus
+from fiches.filters import LIST_FILTERS, FilterState, apply_filters
+from fiches.map_data import view_of_fiche
+from fiches.urlstate import IGNORED_PARAMS, POSITION_PARAMS, ViewState, parse_query, to_query
+
+T = TypeVar("T")
+PAGE_SIZE = 25
+
+
+class _Slot(Generic[T]):
+    """One session key with its default; read and written as an attribute."""
+
+    def __init__(self, key: str, default: T) -> None:
+        self.key, self.default = key, default
+
+    def __get__(self, obj, owner=None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = st.session_state.get(self.key, self.default)
+        return list(value) if isinstance(value, list) else value
+
+    def __set__(self, obj, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def __delete__(self, obj) -> None:
+        st.session_state.pop(self.key, None)
+
+
+class Session:
+    """Every session key of the app. Widget keys are ``Session.<name>.key``."""
+
+    # filter widgets (list filters: ``filter_key``)
+    q = _Slot("f_q", "")
+    section = _Slot("f_section", "")
+    years: _Slot[tuple[int, int] | None] = _Slot("f_years", None)
+    # view
+    fiche = _Slot("v_fiche", "")
+    color_by = _Slot("v_color", "theme")
+    map_center: _Slot[tuple[float, float] | None] = _Slot("map_center", None)
+    map_zoom: _Slot[int | None] = _Slot("map_zoom", None)
+    map_choice: _Slot[list[str]] = _Slot("map_choice", [])
+    map_click = _Slot("map_click", "")  # the last map click handled
+    focus = _Slot("focus", "")  # CSS selector to bring into view after this run
+    goto_map = _Slot("goto_map", False)
+    list_size = _Slot("list_size", PAGE_SIZE)
+    table_rows: _Slot[list[int]] = _Slot("table_rows", [])
+    # URL bookkeeping
+    url_query: _Slot[dict | None] = _Slot("url_query", None)  # what this session last wrote
+    url_notices: _Slot[list[str]] = _Slot("url_notices", [])
+    context: _Slot[Any] = _Slot("ctx", None)
+    run_ms = _Slot("run_ms", 0.0)
+
+    @staticmethod
+    def filter_key(field: str) -> str:
+        return f"f_{field}"
+
+    def filter_values(self, field: str) -> tuple[str, ...]:
+        return tuple(st.session_state.get(self.filter_key(field), []))
+
+
+session = Session()
+
+
+@dataclass
+class Context:
+    """What every page works from: the corpus, the states and the filtered fiches."""
+
+    corpus: Corpus
+    state: FilterState
+    view: ViewState
+    filtered: pd.DataFrame
+    embed: bool = False
+
+
+# --- callbacks -------------------------------------------------------------------------
+
+
+def reset_filters() -> None:
+    for spec in LIST_FILTERS:
+        st.session_state[Session.filter_key(spec.field)] = []
+    session.q = ""
+    session.section = ""
+    del session.years  # the sidebar sets it back to the full range
+    session.list_size = PAGE_SIZE
+    forget_map_view()
+
+
+def forget_map_view() -> None:
+    """Let the map fit the visible actions again (no position set by the person)."""
+    session.map_center = None
+    session.map_zoom = None
+    for key in POSITION_PARAMS:
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def select_fiche(fiche_id: str, *, focus: str = "") -> None:
+    """Open a fiche; ``focus``: the selector to bring into view once it is drawn."""
+    session.fiche = fiche_id
+    del session.map_choice
+    session.focus = focus
+
+
+def take_focus() -> str:
+    """The element to bring into view after this run (once)."""
+    target = session.focus
+    del session.focus
+    return target
+
+
+def query_of(ctx: Context) -> dict[str, str | list[str]]:
+    """The canonical URL parameters of a context (for links to other pages)."""
+    return to_query(ctx.state, ctx.view)
+
+
+def close_fiche() -> None:
+    session.fiche = ""
+
+
+def frame_map_on(c: Corpus, fiche_id: str) -> None:
+    """Set the map's next view to show every place of a fiche."""
+    framed = view_of_fiche(c, fiche_id)
+    if framed is not None:
+        session.map_center, session.map_zoom = framed
+
+
+def show_on_map(c: Corpus, fiche_id: str) -> None:
+    frame_map_on(c, fiche_id)
+    select_fiche(fiche_id)
+    session.goto_map = True
+
+
+# --- URL -------------------------------------------------------------------------------
+
+
+def _current_query() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _without_position(query: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: v for k, v in query.items() if k not in POSITION_PARAMS}
+
+
+def _options(c: Corpus) -> dict[str, list[str]]:
+    return {spec.field: c.options(spec.field) for spec in LIST_FILTERS}
+
+
+def url_changed_outside() -> bool:
+    """True on a session's first run, and when Back/Forward (or a typed link) changed the
+    URL since this session last wrote it."""
+    written = session.url_query
+    return written is None or _without_position(_current_query()) != written
+
+
+def init_from_url(c: Corpus) -> None:
+    """Set every filter and view key from the URL (unknown values dropped, with notices)."""
+    state, view, notices = parse_query(
+        _current_query(), options=_options(c), fiche_ids=c.ids, year_range=c.years()
+    )
+    for spec in LIST_FILTERS:
+        st.session_state[Session.filter_key(spec.field)] = list(getattr(state, spec.field))
+    if c.years():
+        session.years = state.years or c.years()
+    session.q = state.q
+    session.section = state.section
+    session.fiche = view.fiche
+    session.color_by = view.color_by
+    session.map_center = view.center
+    session.map_zoom = view.zoom
+    if view.fiche and view.center is None:
+        frame_map_on(c, view.fiche)
+    session.url_notices = notices
+
+
+def state_from_widgets(c: Corpus) -> FilterState:
+    years = session.years
+    full = c.years()
+    return FilterState(
+        **{spec.field: session.filter_values(spec.field) for spec in LIST_FILTERS},
+        years=tuple(years) if years and full and tuple(years) != full else None,
+        q=session.q.strip()[:200],
+        section=session.section,
+    )
+
+
+def view_from_session(c: Corpus) -> ViewState:
+    fiche = session.fiche if session.fiche in c.fiches.index else ""
+    return ViewState(fiche=fiche, color_by=session.color_by)
+
+
+def sync_url(state: FilterState, view: ViewState) -> ViewState:
+    """Write the view into the URL, keeping the map position the map itself wrote there."""
+    current = _current_query()
+    position = {k: current[k] for k in POSITION_PARAMS if k in current}
+    if position:
+        _, parsed, _ = parse_query(position, options={}, fiche_ids=[], year_range=None)
+        view = replace(view, center=parsed.center, zoom=parsed.zoom)
+    desired: dict[str, list[str]] = {
+        k: v if isinstance(v, list) else [v] for k, v in to_query(state, view).items()
+    }
+    for k in IGNORED_PARAMS:
+        if k in current:
+            desired[k] = current[k]
+    if desired != current:
+        st.query_params.from_dict(desired)
+    session.url_query = _without_position(desired)
+    return view
+
+
+def is_embedded() -> bool:
+    """``?embed=true``: only the map, the count and the list or fiche are shown."""
+    return st.query_params.get("embed", "").lower() == "true"
+
+
+def context_for(c: Corpus) -> Context:
+    state = state_from_widgets(c)
+    view = sync_url(state, view_from_session(c))
+    return Context(c, state, view, apply_filters(c, state), embed=is_embedded())
+
+
+# --- map clicks ------------------------------------------------------------------------
+
+_CLICK_REF = re.compile(r"#(?P<ref>[a-z]?\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
+
+
+def new_map_click(result: dict | None) -> str | None:
+    """The reference (``"12"`` for the 13th fiche, ``"d36"`` for a département area) of a
+    click not yet handled, else None. The map appends ``#<ref>.<nonce>`` to the text it
+    reports for each click, so a repeated click on the same pin is still new."""
+    reported = (result or {}).get("last_object_clicked_tooltip") or ""
+    match = _CLICK_REF.search(reported)
+    if not match or reported == session.map_click:
+        return None
+    session.map_click = reported
+    return match.group("ref")

@@ -1,0 +1,438 @@
+/* The fiches map, inside streamlit-folium's iframe.
+ *
+ * Python passes data only: `FicheMap.init(map, config)` once per map (basemaps, view in
+ * the URL, controls) and `FicheMap.draw(group, map, view)` on every rerun (which fiches
+ * are visible, colours, legend, areas). Titles and names arrive HTML-escaped; everything
+ * else is set with textContent or attributes. The pure helpers at the top are exported
+ * for the unit tests (tests/js/, run with `node --test`).
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory(root.L);
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.FicheMap = api;
+  }
+})(typeof self !== "undefined" ? self : this, function (L) {
+  "use strict";
+
+  var CLUSTER_COLOR = "#4a5563";  // neutral: clusters are not a thème or a bailleur
+  var AREA_NOTE = "#eef1f4";  // fill of départements without an action at that level
+
+  // ---- pure helpers ---------------------------------------------------------------
+
+  /** The visible-fiche bitmap sent by Python (base64, little-endian bits). */
+  function decodeBitmap(b64) {
+    var raw = atob(b64);
+    var bits = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { bits[i] = raw.charCodeAt(i); }
+    return bits;
+  }
+
+  function isSet(bits, i) {
+    return ((bits[i >> 3] >> (i & 7)) & 1) === 1;
+  }
+
+  /** Escape text for the few places Leaflet takes HTML (tooltips, divIcons). */
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  /** Distinct actions among markers (several places of one action count once). */
+  function countActions(fiches) {
+    var seen = {};
+    var n = 0;
+    for (var i = 0; i < fiches.length; i++) {
+      if (!seen[fiches[i]]) { seen[fiches[i]] = true; n++; }
+    }
+    return n;
+  }
+
+  function actionsLabel(n) {
+    return n + (n > 1 ? " actions" : " action");
+  }
+
+  /** Every entry of the legend: [label, colour, shape]; shapes: dot, area, cluster,
+   *  zone, region. Names every colour the map can show for this view. */
+  function legendItems(view, hasZones) {
+    var items = view.legend.map(function (item) { return [item[0], item[1], "dot"]; });
+    var multi = view.areas.some(function (a) { return a[4] > 1; });
+    if (view.areas.length) {
+      items.push(["Action à l'échelle du département (zone colorée)", "#7f7f7f", "area"]);
+    }
+    if (multi) {
+      items.push(["Gris : plusieurs actions de couleurs différentes", "#7f7f7f", "dot"]);
+    }
+    if (hasZones) {
+      items.push(["Position approximative (cercle : incertitude)", "#555", "zone"]);
+    }
+    items.push(["Groupe d'actions proches (nombre d'actions)", CLUSTER_COLOR, "cluster"]);
+    items.push(["Département sans action à cette échelle", AREA_NOTE, "region"]);
+    return items;
+  }
+
+  /** Kinds of place names shown at a zoom level. */
+  function labelKindsAt(zooms, zoom) {
+    return Object.keys(zooms).filter(function (kind) {
+      return zoom >= zooms[kind][0] && zoom <= zooms[kind][1];
+    });
+  }
+
+  /** The address of the view as displayed: the page's URL with the map's centre/zoom. */
+  function linkWithView(href, view) {
+    var url = new URL(href);
+    if (view) {
+      url.searchParams.set("lat", view.lat.toFixed(4));
+      url.searchParams.set("lon", view.lon.toFixed(4));
+      url.searchParams.set("z", String(view.z));
+    }
+    url.searchParams.delete("embed");
+    url.searchParams.delete("embed_options");
+    return url.toString();
+  }
+
+  /** The text reported for a click: the shown title, then a hidden reference that
+   *  Python reads (`#12.<nonce>` for fiche 12, `#d36.<nonce>` for an area). */
+  function clickText(title, ref, nonce) {
+    return title + "<span hidden>#" + ref + "." + nonce + "</span>";
+  }
+
+  // ---- Leaflet parts --------------------------------------------------------------
+
+  var state = {map: null, fitting: false, lastFit: null, cache: {}, labels: null};
+
+  function parentWindow() {
+    try { return window.parent.location.href ? window.parent : null; } catch (e) { return null; }
+  }
+
+  function currentView() {
+    var map = state.map;
+    if (!map) { return null; }
+    var c = map.getCenter();
+    return {lat: c.lat, lon: c.lng, z: Math.round(map.getZoom() * 4) / 4};
+  }
+
+  /** The address of what is shown (used by the page's « Copier le lien »). */
+  function link() {
+    var w = parentWindow();
+    var v = currentView();
+    if (v) { v.z = Math.round(v.z); }
+    return linkWithView(w ? w.location.href : window.location.href, v);
+  }
+
+  function writeViewToUrl() {
+    var w = parentWindow();
+    var v = currentView();
+    if (!w || !v) { return; }
+    var url = new URL(w.location.href);
+    url.searchParams.set("lat", v.lat.toFixed(4));
+    url.searchParams.set("lon", v.lon.toFixed(4));
+    url.searchParams.set("z", String(Math.round(v.z)));
+    w.history.replaceState(w.history.state, "", url.toString());
+  }
+
+  function clearViewFromUrl() {
+    var w = parentWindow();
+    if (!w) { return; }
+    var url = new URL(w.location.href);
+    ["lat", "lon", "z"].forEach(function (k) { url.searchParams.delete(k); });
+    w.history.replaceState(w.history.state, "", url.toString());
+  }
+
+  function fitTo(bounds) {
+    var map = state.map;
+    if (!bounds || !bounds.isValid()) { return; }
+    state.fitting = true;
+    try {
+      map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false});
+    } finally {
+      state.fitting = false;
+    }
+    state.lastFit = bounds;
+  }
+
+  function control(position, build) {
+    var c = L.control({position: position});
+    c.onAdd = function () {
+      var div = L.DomUtil.create("div", "leaflet-bar fiche-control");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      build(div);
+      return div;
+    };
+    return c;
+  }
+
+  function init(map, config) {
+    state.map = map;
+    window.__ficheMap = map;
+    L.Icon.Default.imagePath = config.images;
+    map.createPane("labels");
+    map.getPane("labels").style.zIndex = 450;  // above areas, below markers and tooltips
+    map.getPane("labels").style.pointerEvents = "none";
+
+    var bases = {};
+    var first = null;
+    config.basemaps.forEach(function (b) {
+      var layer = b[2] ? L.tileLayer(b[2], {attribution: b[3], maxZoom: 18}) : L.layerGroup();
+      bases[b[1]] = layer;
+      if (b[0] === config.basemap) { first = layer; }
+    });
+    (first || bases[config.basemaps[0][1]]).addTo(map);
+    L.control.layers(bases, null, {position: "topright", collapsed: true}).addTo(map);
+    var toggle = map.getContainer().querySelector(".leaflet-control-layers-toggle");
+    if (toggle) {
+      toggle.setAttribute("title", "Fond de carte");
+      toggle.setAttribute("aria-label", "Choisir le fond de carte");
+      toggle.setAttribute("role", "button");
+    }
+
+    control("topleft", function (div) {
+      var a = L.DomUtil.create("a", "fiche-recenter", div);
+      a.href = "#";
+      a.setAttribute("role", "button");
+      a.title = "Recentrer sur les actions affichées";
+      a.setAttribute("aria-label", a.title);
+      a.textContent = "⌖";
+      L.DomEvent.on(a, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        clearViewFromUrl();
+        fitTo(state.visibleBounds);
+      });
+    }).addTo(map);
+
+    map.on("moveend", function () {
+      if (!state.fitting) { writeViewToUrl(); }
+    });
+    map.on("zoomend", showLabels);
+  }
+
+  function showLabels() {
+    var map = state.map;
+    if (!state.labels) { return; }
+    var kinds = labelKindsAt(state.labels.zooms, map.getZoom());
+    Object.keys(state.labels.layers).forEach(function (kind) {
+      var layer = state.labels.layers[kind];
+      if (kinds.indexOf(kind) >= 0) { layer.addTo(map); } else { map.removeLayer(layer); }
+    });
+  }
+
+  function buildLabels(ds) {
+    if (state.labels && state.labels.url === ds.__url) { return; }
+    if (state.labels) {
+      Object.keys(state.labels.layers).forEach(function (k) {
+        state.map.removeLayer(state.labels.layers[k]);
+      });
+    }
+    var layers = {};
+    ds.labels.forEach(function (l) {
+      var kind = l[3];
+      layers[kind] = layers[kind] || L.layerGroup();
+      L.marker([l[1], l[2]], {
+        pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "place-label place-label-" + kind, html: "<span>" + l[0] + "</span>",
+                         iconSize: null})
+      }).addTo(layers[kind]);
+    });
+    state.labels = {url: ds.__url, layers: layers, zooms: ds.labelZooms};
+    showLabels();
+  }
+
+  function pinIcon(color, selected) {
+    var size = selected ? 22 : 16;
+    return L.divIcon({
+      className: "fiche-pin" + (selected ? " fiche-pin-selected" : ""),
+      html: "<span style=\"background:" + color + ";width:" + size + "px;height:" + size +
+            "px\"></span>",
+      iconSize: [size + 4, size + 4], iconAnchor: [(size + 4) / 2, (size + 4) / 2]
+    });
+  }
+
+  function clusterIcon(cluster) {
+    var fiches = cluster.getAllChildMarkers().map(function (m) { return m.fiche; });
+    var n = countActions(fiches);
+    var size = n < 10 ? 34 : n < 100 ? 40 : 46;
+    // the visible number, and a name for screen readers (Enter zooms in)
+    return L.divIcon({
+      className: "fiche-cluster",
+      html: "<span aria-hidden=\"true\">" + n + "</span><span class=\"fiche-sr\">Groupe de " +
+            actionsLabel(n) + ", zoomer</span>",
+      iconSize: [size, size]
+    });
+  }
+
+  /** Give an area's path a name, the keyboard focus and Enter. */
+  function accessibleArea(layer, name) {
+    var el = layer.getElement && layer.getElement();
+    if (!el) { return; }
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    el.setAttribute("aria-label", name);
+    el.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        layer.fire("click", {latlng: layer.getBounds().getCenter(), originalEvent: e});
+      }
+    });
+  }
+
+  function textOf(html) {
+    var span = document.createElement("span");
+    span.innerHTML = html;  // escaped by Python: entities only
+    return span.textContent;
+  }
+
+  function draw(group, map, view) {
+    state.map = state.map || map;
+    var cache = state.cache;
+    if (view.data) { cache[view.url] = view.data; }
+    if (cache[view.url]) {
+      render(group, map, view, cache[view.url]);
+    } else {
+      fetch(view.url).then(function (r) { return r.json(); }).then(function (ds) {
+        cache[view.url] = ds;
+        render(group, map, view, ds);
+      });
+    }
+  }
+
+  function render(group, map, view, ds) {
+    ds.__url = view.url;
+    buildLabels(ds);
+    var bits = decodeBitmap(view.visible);
+    var bounds = L.latLngBounds([]);
+    var nonce = Date.now().toString(36);
+
+    var areas = L.geoJSON(null, {
+      style: function (f) {
+        var c = ds.colors[f.properties.c];
+        return {color: c, weight: f.properties.s ? 3 : 1.5, fillColor: c,
+                fillOpacity: f.properties.s ? 0.35 : 0.18};
+      },
+      onEachFeature: function (f, layer) {
+        var title = f.properties.t;
+        layer.bindTooltip(clickText(title, "d" + f.properties.code, nonce),
+                          {sticky: true, direction: "auto"});
+        layer.on("click", function () {
+          layer.setTooltipContent(clickText(title, "d" + f.properties.code,
+                                            Date.now().toString(36)));
+        });
+        layer.on("add", function () { accessibleArea(layer, textOf(title)); });
+      }
+    });
+    view.areas.forEach(function (a) {
+      var geometry = ds.deps[a[0]];
+      if (geometry) {
+        areas.addData({type: "Feature", geometry: geometry,
+                       properties: {code: a[0], t: a[1], c: a[2], s: a[3]}});
+      }
+    });
+    areas.addTo(group);
+    if (view.areas.length) { bounds.extend(areas.getBounds()); }
+
+    var cluster = L.markerClusterGroup({
+      showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true,
+      chunkedLoading: true, iconCreateFunction: clusterIcon
+    });
+    var icons = {};
+    var markers = [];
+    var zones = L.layerGroup();
+    var hasZones = false;
+    ds.points.forEach(function (p) {
+      var i = p[2];
+      if (!isSet(bits, i)) { return; }
+      var fiche = ds.fiches[i];
+      var selected = i === view.selected;
+      var color = ds.colors[fiche[view.mode]];
+      var key = fiche[view.mode] + (selected ? "s" : "");
+      icons[key] = icons[key] || pinIcon(color, selected);
+      var title = textOf(fiche[0]);
+      var m = L.marker([p[0], p[1]], {
+        icon: icons[key], keyboard: true, riseOnHover: true, title: title, alt: title
+      });
+      m.fiche = i;
+      markers.push(m);
+      bounds.extend([p[0], p[1]]);
+      if (p[3] > 0) {
+        hasZones = true;
+        L.circle([p[0], p[1]], {
+          radius: p[3], color: color, weight: 1.5, dashArray: "4 4", fillOpacity: 0.12,
+          interactive: false
+        }).addTo(zones);
+        bounds.extend(L.latLng(p[0], p[1]).toBounds(p[3] * 2));
+      }
+    });
+    // Tooltips are bound on first use (hover, focus or click), not for every marker up
+    // front: at 10,000 fiches that is most of the drawing time. On click the text gets
+    // a new nonce, so that a second click on the same pin is reported again.
+    function tooltip(e) {
+      var m = e.layer || e.target;
+      if (!m || m.fiche === undefined) { return; }
+      var text = clickText(ds.fiches[m.fiche][0], String(m.fiche), Date.now().toString(36));
+      if (!m.getTooltip()) {
+        m.bindTooltip(text, {direction: "auto"});
+      } else if (e.type === "click") {
+        m.setTooltipContent(text);
+      }
+      if (e.type !== "click") { m.openTooltip(); }
+    }
+    cluster.on("mouseover", tooltip);
+    cluster.on("click", tooltip);
+    cluster.on("keypress", tooltip);
+    zones.addTo(group);
+    cluster.addLayers(markers);
+    cluster.addTo(group);
+    state.visibleBounds = bounds.isValid() ? bounds : null;
+    if (view.fit && state.visibleBounds) { fitTo(state.visibleBounds); }
+    legend(map, view, hasZones);
+  }
+
+  function legend(map, view, hasZones) {
+    if (state.legend) { state.legend.remove(); state.legend = null; }
+    var c = L.control({position: "bottomleft"});
+    c.onAdd = function () {
+      var div = L.DomUtil.create("div", "fiche-legend");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      var toggle = document.createElement("button");
+      toggle.type = "button";
+      var open = !!state.legendOpen;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = "Légende : " + view.legendTitle.toLowerCase();
+      var list = document.createElement("ul");
+      list.hidden = !open;
+      toggle.addEventListener("click", function () {
+        state.legendOpen = list.hidden;
+        list.hidden = !state.legendOpen;
+        toggle.setAttribute("aria-expanded", state.legendOpen ? "true" : "false");
+      });
+      div.appendChild(toggle);
+      legendItems(view, hasZones).forEach(function (item) {
+        var row = document.createElement("li");
+        var swatch = document.createElement("span");
+        swatch.className = "swatch swatch-" + item[2];
+        swatch.style.background = item[2] === "zone" ? "transparent" : item[1];
+        swatch.style.borderColor = item[1];
+        row.appendChild(swatch);
+        row.appendChild(document.createTextNode(item[0]));
+        list.appendChild(row);
+      });
+      div.appendChild(list);
+      return div;
+    };
+    c.addTo(map);
+    state.legend = c;
+  }
+
+  return {
+    // pure helpers
+    decodeBitmap: decodeBitmap, isSet: isSet, escapeHtml: escapeHtml,
+    countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
+    labelKindsAt: labelKindsAt, linkWithView: linkWithView, clickText: clickText,
+    // Leaflet
+    init: init, draw: draw, link: link, view: currentView
+  };
+});

@@ -1,0 +1,113 @@
+/* Page helpers run in the Streamlit page itself (st.html with JavaScript allowed):
+ * the page's language, the share buttons and the focus on what a click opened.
+ * `FichePage.run({focus: "..."})` is called once per script run.
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else if (!root.FichePage) {
+    root.FichePage = api;
+    api.install(root.document);
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var MAP_FRAME = "iframe[title=\"streamlit_folium.st_folium\"]";
+
+  /** The `<iframe>` code that embeds a view. */
+  function embedCode(link) {
+    var url = new URL(link);
+    url.searchParams.set("embed", "true");
+    var src = url.toString().replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+    return "<iframe src=\"" + src + "\" width=\"100%\" height=\"640\" style=\"border:0\" " +
+      "title=\"Carte des fiches d'expériences\" loading=\"lazy\"></iframe>";
+  }
+
+  /** The link to what is shown: the map knows its displayed centre and zoom. */
+  function currentLink(doc) {
+    var frame = doc.querySelector(MAP_FRAME);
+    try {
+      if (frame && frame.contentWindow.FicheMap) { return frame.contentWindow.FicheMap.link(); }
+    } catch (e) { /* not same-origin */ }
+    var url = new URL(doc.defaultView.location.href);
+    url.searchParams.delete("embed");
+    return url.toString();
+  }
+
+  function showFallback(bar, text, message) {
+    var status = bar.querySelector(".fiche-share-status");
+    var field = bar.querySelector("textarea");
+    if (!field) {
+      field = bar.ownerDocument.createElement("textarea");
+      field.readOnly = true;
+      field.rows = 3;
+      field.className = "fiche-share-field";
+      field.setAttribute("aria-label", "Lien à copier");
+      bar.insertBefore(field, status);
+    }
+    field.value = text;
+    field.hidden = false;
+    status.textContent = message;
+    field.focus();
+    field.select();
+  }
+
+  function share(button) {
+    var doc = button.ownerDocument;
+    var bar = button.closest(".fiche-share-bar");
+    var link = currentLink(doc);
+    var embed = button.getAttribute("data-fiche-share") === "embed";
+    var text = embed ? embedCode(link) : link;
+    var done = embed ? "Code d'intégration copié dans le presse-papiers."
+      : "Lien copié dans le presse-papiers.";
+    var status = bar.querySelector(".fiche-share-status");
+    var field = bar.querySelector("textarea");
+    if (field) { field.value = text; }
+    var clipboard = doc.defaultView.navigator.clipboard;
+    if (!clipboard) {
+      showFallback(bar, text, "Copie automatique impossible : sélectionnez le texte ci-dessus.");
+      return;
+    }
+    clipboard.writeText(text).then(function () {
+      status.textContent = done;
+      bar.setAttribute("data-copied", text);
+      if (embed) { showFallback(bar, text, done); }
+    }, function () {
+      showFallback(bar, text, "Copie automatique impossible : sélectionnez le texte ci-dessus.");
+    });
+  }
+
+  function install(doc) {
+    doc.documentElement.lang = "fr";
+    doc.addEventListener("click", function (e) {
+      var button = e.target.closest && e.target.closest("[data-fiche-share]");
+      if (button) { share(button); }
+    });
+  }
+
+  /** Bring an element into view and give it the focus, once it exists. */
+  function focusWhenShown(doc, selector) {
+    var tries = 0;
+    function attempt() {
+      var el = doc.querySelector(selector);
+      if (el) {
+        el.setAttribute("tabindex", "-1");
+        el.scrollIntoView({block: "start"});
+        el.focus({preventScroll: true});
+        return;
+      }
+      if (++tries < 100) { doc.defaultView.requestAnimationFrame(attempt); }
+    }
+    attempt();
+  }
+
+  function run(args) {
+    var doc = document;
+    doc.documentElement.lang = "fr";
+    if (args && args.focus) { focusWhenShown(doc, args.focus); }
+  }
+
+  return {embedCode: embedCode, currentLink: currentLink, install: install, run: run};
+});
