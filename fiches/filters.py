@@ -18,6 +18,10 @@ LIST_FILTERS: dict[str, str] = {
     "departements": "departements",
     "communes": "communes",
     "regions": "regions",
+    # Issue 12 — « Recueil » (the collection a fiche comes from): single-valued source_id,
+    # matched like a one-value list. Show its widget only when recueil_options() is not
+    # empty (two or more collections loaded). UI wiring left to the lead.
+    "recueils": "source_id",
 }
 
 
@@ -29,6 +33,7 @@ class FilterState:
     departements: tuple[str, ...] = ()
     communes: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    recueils: tuple[str, ...] = ()  # source_id values (see recueil_options)
     years: tuple[int, int] | None = None  # inclusive; None = no year filter
     q: str = ""
     section: str = ""  # "" = every section
@@ -36,6 +41,17 @@ class FilterState:
     @property
     def is_empty(self) -> bool:
         return self == FilterState()
+
+
+def recueil_options(corpus: Corpus) -> dict[str, str]:
+    """The collections a « Recueil » filter offers: source_id -> reference shown.
+
+    Empty when fewer than two collections are loaded: the filter would choose nothing.
+    In order of first appearance (the order of data/sources.toml).
+    """
+    pairs = corpus.fiches[["source_id", "source"]].drop_duplicates("source_id")
+    options = dict(zip(pairs["source_id"], pairs["source"], strict=True))
+    return options if len(options) >= 2 else {}
 
 
 def search_phrase(q: str) -> str:
