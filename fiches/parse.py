@@ -14,9 +14,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from fiches.layout import correct_layout
 from fiches.markup import html_to_markdown, join_continuation
 from fiches.schema import SECTION_KEYS, match_section
-from fiches.text import clean_spaces, fold
+from fiches.text import clean_spaces, fold, slugify
 
 _TAGS = re.compile(r"<[^>]*>")
 _SOMMAIRE_BULLET = re.compile(r"^\s*(?:[-•●▪*–]|\d+[.)])\s*")
@@ -263,4 +264,6 @@ def parse_document(text: str, *, name: str = "document") -> ParsedDocument:
     if remaining:
         missing = " ; ".join(f"« {e} »" for e in remaining)
         raise ParseError(f"{name} : entrée(s) du sommaire sans fiche correspondante : {missing}")
+    for fiche in fiches:  # lists the conversion flattened (see fiches.layout)
+        correct_layout(slugify(fiche.title), fiche.sections)
     return ParsedDocument(name=name, preamble=preamble, sommaire=sommaire, fiches=fiches)

@@ -15,7 +15,7 @@ import nh3
 import pandas as pd
 
 from fiches.markup import escape_md
-from fiches.schema import SECTIONS
+from fiches.schema import SECTIONS, precision_label
 from fiches.store import split_list
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
@@ -35,7 +35,9 @@ def fiche_facts(
     """The curated facts of a fiche, as escaped Markdown lines, by kind.
 
     Kinds: bailleur, porteurs, themes (one label each), periode, lieux (one line each,
-    « nom — précision (note) »). Shared by the detail panel and the downloads.
+    « nom — précision (note) », the precision telling a sourced point from an approximate
+    area, the commune, the département, and saying when the fiche does not name it).
+    Shared by the detail panel and the downloads.
     """
     bailleurs = split_list(fiche["bailleurs"])
     porteurs = split_list(fiche["porteurs"])
@@ -48,11 +50,25 @@ def fiche_facts(
         "themes": [escape_md(theme_labels.get(t, t)) for t in split_list(fiche["themes"])],
         "periode": [escape_md(str(period))] if period else [],
         "lieux": [
-            f"**{escape_md(p.nom)}** — {escape_md(p.precision)}"
+            f"**{escape_md(p.nom)}** — {escape_md(place_precision(p))}"
             + (f" ({escape_md(p.note)})" if p.note else "")
             for p in places.itertuples()
         ],
     }
+
+
+def place_precision(place) -> str:
+    """The precision wording of a place row (see ``schema.precision_label``).
+
+    Rows without the drawing columns (older tables) keep their stored ``precision``.
+    """
+    if not hasattr(place, "localisation"):
+        return str(place.precision)
+    radius = place.incertitude_m
+    radius = int(radius) if pd.notna(radius) and radius != "" else None
+    return precision_label(
+        place.niveau, place.localisation, radius, getattr(place, "deduit_de", "") or ""
+    )
 
 
 def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:

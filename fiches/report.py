@@ -1,8 +1,11 @@
-"""The geocoding report: each fiche's places with level, precision and source."""
+"""The geocoding report: each fiche's places with level, precision, source, reference and
+uncertainty."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from fiches.schema import metres
 
 
 def places_report(fiches: pd.DataFrame, places: pd.DataFrame) -> str:
@@ -19,6 +22,10 @@ def places_report(fiches: pd.DataFrame, places: pd.DataFrame) -> str:
                 f"      - {p.nom} · {p.niveau} · {p.precision} · {where} · source {p.source_geo}"
                 f" · {p.code_departement} {p.region_2015} / {p.region}{extra}"
             )
+            radius = f"± {metres(int(p.incertitude_m))}" if pd.notna(p.incertitude_m) else "—"
+            lines.append(f"        dessin : {p.localisation or 'aucun'} · incertitude {radius}")
+            lines.append(f"        référence : {p.reference or 'aucune'}")
+
     n_places = len(places)
     located = int(places["lat"].notna().sum() + (places["niveau"] == "departement").sum())
     lines.append(f"{len(fiches)} fiches, {n_places} lieux, {located} localisés (point ou contour)")

@@ -78,6 +78,38 @@ PRECISION_LABELS: dict[str, str] = {
     "commune": "à la commune",
     "departement": "au département",
 }
+# How a place is drawn (column ``localisation`` of data/places.csv): a sourced point, an
+# approximate area (a circle of radius ``incertitude_m``), the commune, the département.
+LOCALISATIONS: tuple[str, ...] = ("point", "zone", "commune", "departement")
+
+
+def metres(value: int) -> str:
+    """« 8 700 m »: thousands separated by a space, as French readers expect."""
+    return f"{value:,} m".replace(",", " ")
+
+
+def precision_label(
+    niveau: str, localisation: str, incertitude_m: int | None, deduit_de: str = ""
+) -> str:
+    """How precisely a place is located, in words (the panel line and ``precision``).
+
+    A sourced point, an approximate area (« position approximative (± N m) »), the
+    commune, the département; a place the fiche does not name says where it comes from.
+    """
+    if localisation == "point":
+        radius = f" (± {metres(incertitude_m)})" if incertitude_m else ""
+        text = f"{PRECISION_LABELS[niveau]}, position sourcée{radius}"
+    elif localisation == "zone":
+        text = f"position approximative (± {metres(incertitude_m or 0)})"
+    elif localisation in ("commune", "departement"):
+        text = PRECISION_LABELS[localisation]
+    else:
+        text = "non localisé"
+    if deduit_de:
+        text += f" ; déduit de {deduit_de}, non nommé par la fiche"
+    return text
+
+
 LEVEL_LABELS: dict[str, str] = {
     "adresse": "adresse",
     "quartier": "quartier",
@@ -129,6 +161,22 @@ PLACE_COLUMNS: dict[str, str] = {
     "precision": "Précision de la localisation, en toutes lettres.",
     "source_geo": "Origine des coordonnées (quartiers, gazetteer, contours, geopf, nominatim).",
     "note": "Remarque de curation (par exemple : extension envisagée).",
+    "localisation": (
+        "Dessin du lieu : point (position sourcée), zone (position approximative, cercle de"
+        " rayon incertitude_m), commune ou departement ; vide si le lieu n'est pas localisé."
+    ),
+    "incertitude_m": (
+        "Rayon d'incertitude de la position, en mètres (entier) ; vide pour un lieu"
+        " placé à la commune ou au département."
+    ),
+    "reference": (
+        "Référence de la position, que le lecteur peut suivre : document lu, ce qu'il dit,"
+        " et comment la position en est tirée."
+    ),
+    "deduit_de": (
+        "Source d'un lieu que la fiche ne nomme pas mais qui s'en déduit (curation) ;"
+        " vide si la fiche nomme le lieu."
+    ),
 }
 
 MULTI_VALUED: tuple[str, ...] = (

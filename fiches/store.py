@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fiches.schema import FICHE_COLUMNS, LEVELS, LIST_SEPARATOR, PLACE_COLUMNS
+from fiches.schema import FICHE_COLUMNS, LEVELS, LIST_SEPARATOR, LOCALISATIONS, PLACE_COLUMNS
 
 # Metropolitan France and the overseas départements: ((lat_min, lon_min), (lat_max, lon_max)).
 FRANCE_BOXES = (
@@ -185,6 +185,10 @@ def validate_places(loaded: Loaded, fiche_ids: set[str], name: str = "places.csv
     unknown = pd.Series(~known.to_numpy(zero_copy_only=False), index=table.index)
     table = _skip(table, unknown, warnings, name, "fiche_id", "fiche inconnue")
     table = _skip(table, ~table["niveau"].isin(LEVELS), warnings, name, "niveau", "niveau inconnu")
+    drawn = table["localisation"].isin([*LOCALISATIONS, ""])
+    table = _skip(table, ~drawn, warnings, name, "localisation", "localisation inconnue")
+    radius_ok = table["incertitude_m"].str.fullmatch(r"(\d{1,7})?")
+    table = _skip(table, ~radius_ok, warnings, name, "incertitude_m", "incertitude invalide")
     lat = to_number(table["lat"])
     lon = to_number(table["lon"])
     empty = (table["lat"] == "") & (table["lon"] == "")
@@ -211,6 +215,7 @@ def validate_places(loaded: Loaded, fiche_ids: set[str], name: str = "places.csv
     out["lat"] = lat.astype(float)
     out["lon"] = lon.astype(float)
     out["rang"] = pd.to_numeric(out["rang"], errors="coerce").fillna(0).astype(int)
+    out["incertitude_m"] = to_number(out["incertitude_m"]).astype("Int64")
     return Loaded(out.reset_index(drop=True), warnings)
 
 

@@ -41,6 +41,16 @@ st.success(
     f"{len(plan.document.fiches)} fiche(s) lue(s) : {len(plan.added)} nouvelle(s), "
     f"{len(plan.changed)} mise(s) à jour, {len(plan.unchanged)} inchangée(s)."
 )
+if plan.kind == "same":
+    st.info(
+        f"Ce document est déjà dans la collection (source « {escape_md(plan.source.id)} ») :"
+        " rien ne change."
+    )
+elif plan.kind == "revision":
+    st.info(
+        f"Nouvelle version d'un document connu : ses fiches sont mises à jour sous la même"
+        f" source (« {escape_md(plan.source.id)} »)."
+    )
 for warning in plan.result.warnings:
     st.warning(escape_md(warning))
 

@@ -87,3 +87,16 @@ def test_search_participatif_matches_every_fiche_containing_it(corpus):
 
 def test_empty_state_keeps_everything(corpus):
     assert len(apply_filters(corpus, FilterState())) == len(corpus.fiches) == 13
+
+
+def test_recueil_filter_appears_with_two_collections_and_filters_by_source(corpus):
+    from dataclasses import replace
+
+    from fiches.filters import FilterState, apply_filters, recueil_options
+
+    assert recueil_options(corpus) == {}  # one collection: no « Recueil » filter
+    two = replace(corpus, fiches=corpus.fiches.copy())
+    two.fiches.loc[two.fiches.index[:3], ["source_id", "source"]] = ["autre", "Autre recueil"]
+    assert list(recueil_options(two)) == ["autre", "participation-habitants-cadre-de-vie-2015"]
+    kept = apply_filters(two, FilterState(recueils=("autre",)))
+    assert list(kept.index) == list(corpus.fiches.index[:3])

@@ -83,19 +83,91 @@ def test_contours_cover_study_regions_and_are_small(contours):
     assert paths.CONTOURS_GEOJSON.stat().st_size < 400_000
 
 
-def test_every_quartier_lies_inside_its_commune(contours):
-    communes = {
+def quartier_rows() -> list[dict[str, str]]:
+    with open(paths.QUARTIERS_CSV, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def check_quartier_row(row: dict[str, str], communes: dict) -> list[str]:
+    """What is wrong with a row of geo/quartiers.csv: reference, uncertainty, commune."""
+    problems = []
+    if len(row["reference"].strip()) < 20 or not row["derivation"].strip():
+        problems.append("sans référence ni dérivation")
+    if not row["incertitude_m"].isdigit() or int(row["incertitude_m"]) <= 0:
+        problems.append("sans incertitude")
+    if row["localisation"] not in ("point", "zone"):
+        problems.append("localisation ni point ni zone")
+    commune = communes.get(row["code_commune"])
+    if commune is None or not commune.contains(Point(float(row["lon"]), float(row["lat"]))):
+        problems.append("hors de sa commune")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def commune_shapes(contours):
+    return {
         f["properties"]["code"]: shape(f["geometry"])
         for f in contours["features"]
         if f["properties"]["kind"] == "commune"
     }
-    with open(paths.QUARTIERS_CSV, encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert len(rows) >= 12
+
+
+def test_every_quartier_is_referenced_with_uncertainty_inside_its_commune(commune_shapes):
+    rows = quartier_rows()
+    assert len(rows) >= 11
     for row in rows:
-        assert row["source"] and row["confiance"], row["nom"]
-        point = Point(float(row["lon"]), float(row["lat"]))
-        assert communes[row["code_commune"]].contains(point), row["nom"]
+        assert check_quartier_row(row, commune_shapes) == [], row["nom"]
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"reference": ""}, "sans référence ni dérivation"),
+        ({"derivation": " "}, "sans référence ni dérivation"),
+        ({"incertitude_m": ""}, "sans incertitude"),
+        ({"incertitude_m": "0"}, "sans incertitude"),
+        ({"localisation": "commune"}, "localisation ni point ni zone"),
+        ({"lat": "46.5802", "lon": "0.3408"}, "hors de sa commune"),  # Poitiers, not La Rochelle
+        ({"code_commune": "99999"}, "hors de sa commune"),
+    ],
+)
+def test_quartier_check_fails_on_a_bad_row(commune_shapes, change, problem):
+    mireuil = next(r for r in quartier_rows() if r["nom"] == "Quartier de Mireuil")
+    assert problem in check_quartier_row({**mireuil, **change}, commune_shapes)
+
+
+def test_referenced_quartiers_sit_where_their_references_put_them():
+    """Positions read from public references (issue 12), within a few metres."""
+    rows = {r["nom"]: r for r in quartier_rows()}
+    expected = {
+        "Quartier de Mireuil": (46.16788, -1.17802),  # between the two Yélo stations
+        "Villeneuve-les-Salines": (46.15197, -1.12393),
+        "Quartier de la Rabière": (47.34444, 0.66250),  # 47° 20' 40" N, 0° 39' 45" E
+    }
+    for name, (lat, lon) in expected.items():
+        assert float(rows[name]["lat"]) == pytest.approx(lat, abs=1e-5), name
+        assert float(rows[name]["lon"]) == pytest.approx(lon, abs=1e-5), name
+
+
+def test_every_place_is_named_by_its_fiche_or_sourced(corpus):
+    """A quartier or address the fiche does not name is kept only with a ``source``."""
+    geocoder = QuartierGeocoder(Gazetteer())
+    aliases: dict[str, list[str]] = {}
+    for row in geocoder.rows:
+        names = [row["nom"], *[a for a in row["alias"].split("|") if a]]
+        for name in names:
+            aliases[place_key(name)] = names
+    for p in corpus.places.itertuples():
+        if p.niveau not in ("quartier", "adresse") or p.deduit_de:
+            continue
+        fiche = corpus.fiches.loc[p.fiche_id]
+        text = place_key(
+            " ".join(str(fiche[c]) for c in corpus.fiches.columns if c.startswith("section_"))
+            + " "
+            + fiche["intitule"]
+        )
+        names = aliases.get(place_key(p.nom), [p.nom])
+        assert any(place_key(n) in text for n in names), (p.fiche_id, p.nom)
 
 
 def test_quartiers_before_gazetteer(gazetteer):

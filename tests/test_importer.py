@@ -174,3 +174,51 @@ def test_only_small_text_documents_are_accepted(data, message):
 
     with pytest.raises(DocumentRefused, match=message):
         decode_document(data, "doc.txt")
+
+
+def _mtimes(directory) -> dict[str, int]:
+    return {
+        str(p.relative_to(directory)): p.stat().st_mtime_ns
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_reimporting_a_known_document_changes_nothing(data_dir, tmp_path, capsys, crlf):
+    """Same content under another name and other line endings: « 13 inchangée(s) »."""
+    text = seed_text().replace("\n", "\r\n") if crlf else seed_text()
+    copy = tmp_path / "Copie du recueil 2015.txt"
+    copy.write_bytes(("\ufeff" + text).encode("utf-8"))
+    before, times = snapshot(data_dir), _mtimes(data_dir)
+    plan = plan_import(copy.read_text(encoding="utf-8"), copy.name, data_dir=data_dir)
+    assert plan.kind == "same" and plan.source.id == "participation-habitants-cadre-de-vie-2015"
+    assert (len(plan.added), len(plan.changed), len(plan.unchanged)) == (0, 0, 13)
+    assert main(["--data-dir", str(data_dir), "import", str(copy)]) == 0
+    out = capsys.readouterr().out
+    assert "= inchangée(s) : 13" in out and "mise à jour" not in out
+    assert snapshot(data_dir) == before
+    assert _mtimes(data_dir) == times  # not even rewritten with the same bytes
+
+
+def test_a_revised_document_updates_its_fiches_under_the_same_source(data_dir, tmp_path):
+    from fiches.store import load_tables
+
+    name = "participation-habitants-cadre-de-vie-2015.txt"
+    revised = seed_text().replace(
+        "Le département de l'Indre, plus particulièrement Châteauroux",
+        "Le département de l'Indre (édition revue), plus particulièrement Châteauroux",
+    )
+    assert revised != seed_text()
+    sources_before = (data_dir / "sources.toml").read_bytes()
+    plan = plan_import(revised, name, data_dir=data_dir)
+    assert plan.kind == "revision" and plan.changed == ["l-universite-du-citoyen-de-chateauroux"]
+    assert not plan.added and len(plan.unchanged) == 12
+    apply_import(plan, data_dir=data_dir)
+    fiches, _, _ = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    assert len(fiches) == 13 and set(fiches["source_id"]) == {
+        "participation-habitants-cadre-de-vie-2015"
+    }  # no « …-2 »
+    assert "(édition revue)" in fiches.iloc[0]["section_lieu"]
+    assert (data_dir / "sources.toml").read_bytes() == sources_before
+    assert sorted(p.name for p in (data_dir / "raw").iterdir()) == [name]

@@ -202,3 +202,39 @@ def test_text_before_first_fiche_is_an_error():
     )
     with pytest.raises(ParseError, match="hors de toute"):
         parse_document(text, name="doc.txt")
+
+
+def test_flattened_lists_are_laid_out_as_published(doc):
+    """Issue 12: Habitat 17 « Perspectives » and SIPEA « Docs » read as lists."""
+    by_title = {f.title: f for f in doc.fiches}
+    habitat17 = by_title["Mise en place de correspondants d'immeubles (Habitat 17)"]
+    lead, items = habitat17.sections["perspectives"].split("\n\n")
+    assert lead == "Démarche de qualité de service"
+    assert [i[:30] for i in items.split("\n")] == [
+        "- amélioration du service rend",
+        "- meilleure prise en compte de",
+    ]
+    sipea = by_title[SOMMAIRE[12]]
+    assert sipea.sections["docs"].split("\n") == [
+        "- Plaquette de présentation de l’opération",
+        "- Film retraçant l’histoire de la résidence post et pré travaux de la réhabilitation",
+        "- [www.sipea-habitat.fr](http://www.sipea-habitat.fr)",
+    ]
+    html = __import__("fiches.render", fromlist=["x"]).markdown_to_html(sipea.sections["docs"])
+    assert html.count("<li>") == 3
+
+
+def test_layout_corrections_keep_every_word_and_still_apply():
+    from fiches.layout import CORRECTIONS, correct_layout
+    from fiches.text import slugify
+
+    raw = parse_document(seed_text(), name="seed")
+    ids = {slugify(f.title) for f in raw.fiches}
+    for c in CORRECTIONS:
+        assert c.fiche_id in ids, c.fiche_id
+        assert c.published != c.corrected
+        assert Counter(words(c.published)) == Counter(words(c.corrected)), c.fiche_id
+        sections = {c.section: c.published}
+        assert correct_layout(c.fiche_id, sections) == [c]
+        assert sections[c.section] == c.corrected
+        assert correct_layout("autre-fiche", {c.section: c.published}) == []

@@ -20,7 +20,7 @@ def tables(tmp_path):
 
 def test_committed_tables_load_without_warning():
     fiches, places, warnings = load_tables(paths.FICHES_CSV, paths.PLACES_CSV)
-    assert (len(fiches), len(places), warnings) == (13, 24, [])
+    assert (len(fiches), len(places), warnings) == (13, 23, [])
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_bad_rows_are_skipped_with_a_warning(tables, column, value, message):
     fiches, places = tables
     _edit_place(places, 2, column, value)
     loaded_fiches, loaded_places, warnings = load_tables(fiches, places)
-    assert len(loaded_places) == 23 and len(loaded_fiches) == 13
+    assert len(loaded_places) == 22 and len(loaded_fiches) == 13
     assert len(warnings) == 1 and __import__("re").search(message, warnings[0]), warnings
 
 
@@ -97,8 +97,8 @@ def test_truncated_last_line_is_skipped_with_a_warning(tables):
     text = places.read_text(encoding="utf-8")
     places.write_text(text[: text.rstrip("\n").rfind(",")], encoding="utf-8")
     _, loaded, warnings = load_tables(fiches, places)
-    assert len(loaded) == 23
-    assert warnings and "places.csv, ligne 25" in warnings[0] and "tronquée" in warnings[0]
+    assert len(loaded) == 22
+    assert warnings and "places.csv, ligne 24" in warnings[0] and "tronquée" in warnings[0]
 
 
 def test_bad_year_skips_the_fiche(tables):

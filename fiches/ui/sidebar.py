@@ -46,7 +46,7 @@ def _filters(c: Corpus) -> None:
     )
     for spec in LIST_FILTERS:
         options = filter_options(c, spec)
-        if not options:
+        if len(options) < spec.min_options:
             continue
         label_of = spec.label_of
         st.multiselect(

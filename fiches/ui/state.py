@@ -159,7 +159,7 @@ def _without_position(query: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _options(c: Corpus) -> dict[str, list[str]]:
-    return {spec.field: c.options(spec.field) for spec in LIST_FILTERS}
+    return {spec.field: c.options(spec.corpus_column) for spec in LIST_FILTERS}
 
 
 def url_changed_outside() -> bool:
