@@ -1,8 +1,16 @@
-"""Shared test helpers: paths, the seed document, a copy of data/ to modify freely."""
+"""Shared test helpers: the seed document, a copy of data/ to modify freely, a Streamlit
+server and browser waits (also used by ``scripts/``). Test modules import only this."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from fiches import paths
@@ -18,3 +26,105 @@ def copy_data(target: Path) -> Path:
     """A private copy of data/ (raw, curation, sources, tables) for tests that write."""
     shutil.copytree(paths.DATA, target, ignore=shutil.ignore_patterns(".fiches.lock", "README.md"))
     return target
+
+
+# --- browser tests and scripts (Playwright + Debian's Chromium) --------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+SCREENSHOTS = paths.ROOT / "tests" / "screenshots"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """``streamlit run app.py`` on a free local port, healthy when constructed."""
+
+    def __init__(
+        self, data_dir: Path | None = None, *, port: int | None = None, env: dict | None = None
+    ) -> None:
+        self.port = port or free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.data_dir = data_dir
+        self.extra_env = dict(env or {})
+        self.start()
+
+    def start(self) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.extra_env)
+        if "FICHES_TILES" not in self.extra_env:
+            env.pop("FICHES_TILES", None)
+        if self.data_dir is not None:
+            env["FICHES_DATA_DIR"] = str(self.data_dir)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.log = open(SCREENSHOTS / f"server-{self.port}.log", "a")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless", "true", "--server.port", str(self.port),
+                "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+            ],
+            cwd=paths.ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2
+                ):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("streamlit did not become healthy in 60 s")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def script_runs(page) -> int:
+    """Script runs the page has seen: ``page.js`` counts them on the root element."""
+    return int(page.evaluate("Number(document.documentElement.dataset.ficheRuns || 0)"))
+
+
+def wait_idle(page, *, after: int | None = None, timeout: float = 30_000) -> None:
+    """Wait until a script run has finished: a run later than ``after`` (a value of
+    ``script_runs`` read before the action), or any run when ``after`` is None."""
+    floor = 0 if after is None else after
+    page.wait_for_function(
+        f"Number(document.documentElement.dataset.ficheRuns || 0) > {floor}", timeout=timeout
+    )
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout)
+
+
+def map_frame(page):
+    """The frame holding the Leaflet map (``window.map``), once it exists."""
+    page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=30_000)
+    for frame in page.frames:
+        try:
+            if frame.evaluate("typeof window.map !== 'undefined' && !!window.FicheMap"):
+                return frame
+        except Exception:  # a detached frame
+            continue
+    raise AssertionError("no map frame")
+
+
+def wait_for_map(page, *, markers: bool = True) -> None:
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=30_000)
+    if markers:
+        frame.locator(".fiche-pin, .fiche-cluster").first.wait_for(timeout=30_000)

@@ -51,10 +51,15 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
 
 
 def page_script(**call) -> None:
-    """Run ``static/js/page.js`` in the page with this run's arguments (no iframe)."""
+    """Run ``static/js/page.js`` in the page with this run's arguments (no iframe).
+
+    A run number makes the element new on every run, so that its script runs again."""
+    call["run"] = session.run_count = session.run_count + 1
     st.html(
         f'<script src="{page_script_url()}"></script>'
-        f"<script>window.FichePage && FichePage.run({json.dumps(call)})</script>",
+        # queued: the file may load after this inline script
+        f"<script>(window.fichePageCalls = window.fichePageCalls || []).push({json.dumps(call)});"
+        "window.FichePage && FichePage.flush();</script>",
         unsafe_allow_javascript=True,
     )
 

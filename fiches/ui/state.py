@@ -66,6 +66,7 @@ class Session:
     url_notices: _Slot[list[str]] = _Slot("url_notices", [])
     context: _Slot[Any] = _Slot("ctx", None)
     run_ms = _Slot("run_ms", 0.0)
+    run_count = _Slot("run_count", 0)
 
     @staticmethod
     def filter_key(field: str) -> str:

@@ -10,6 +10,7 @@
   } else if (!root.FichePage) {
     root.FichePage = api;
     api.install(root.document);
+    api.flush();
   }
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
@@ -105,9 +106,21 @@
 
   function run(args) {
     var doc = document;
-    doc.documentElement.lang = "fr";
+    var root = doc.documentElement;
+    root.lang = "fr";
+    // counted for the browser tests, which wait on a finished run instead of sleeping
+    root.dataset.ficheRuns = String(Number(root.dataset.ficheRuns || 0) + 1);
     if (args && args.focus) { focusWhenShown(doc, args.focus); }
   }
 
-  return {embedCode: embedCode, currentLink: currentLink, install: install, run: run};
+  /** Run the calls queued by the page (see fiches/ui/panel.py `page_script`). */
+  function flush() {
+    var calls = window.fichePageCalls || [];
+    window.fichePageCalls = [];
+    calls.forEach(run);
+  }
+
+  return {
+    embedCode: embedCode, currentLink: currentLink, install: install, run: run, flush: flush
+  };
 });
