@@ -15,20 +15,23 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from datetime import date
-from urllib.parse import quote, urlsplit
+from functools import lru_cache
+from urllib.parse import quote, urlencode, urlsplit
 
 import pandas as pd
 import segno
 
 from fiches.corpus import Corpus
 from fiches.filters import FilterState
-from fiches.render import fiche_facts, safe_html, section_heading
+from fiches.render import EMPTY_SECTION, fiche_facts, safe_html, section_heading
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.store import split_list
 from fiches.svgmap import selection_map_svg
+from fiches.urlstate import ViewState, to_query
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 CONFIRM_ABOVE = 50  # a larger dossier is built only after the user confirms
+MAX_FICHES = 500  # about 1,500 printed pages; beyond, the user narrows the selection
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -99,6 +102,13 @@ def fiche_url(base_url: str, fiche_id: str) -> str:
     return f"{base_url.rstrip('/')}/carte?fiche={quote(fiche_id, safe='')}"
 
 
+def selection_url(base_url: str, state: FilterState) -> str:
+    """The link to the selection on the dashboard's map (filters only)."""
+    query = to_query(state, ViewState())
+    return f"{base_url.rstrip('/')}/carte" + (f"?{urlencode(query, doseq=True)}" if query else "")
+
+
+@lru_cache(maxsize=2048)  # choosing the best mask takes ~10 ms a code; reruns reuse them
 def qr_svg(url: str) -> str:
     """The QR code of ``url`` as inline SVG (segno; medium error correction)."""
     return segno.make(url, error="m", micro=False).svg_inline(
@@ -178,7 +188,7 @@ def _fiche_article(
     sections = []
     for key in SECTION_KEYS:
         text = fiche[f"section_{key}"]
-        body = safe_html(text) if text else '<p class="vide">Rubrique vide dans la fiche.</p>'
+        body = safe_html(text) if text else f'<p class="vide">{EMPTY_SECTION}</p>'
         sections.append(
             f'<section class="rubrique" data-rubrique="{key}">'
             f"<h3>{html.escape(section_heading(fiche, key))}</h3>{body}</section>"

@@ -20,6 +20,7 @@ from fiches.store import split_list
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _ALLOWED_TAGS = {"h1", "h2", "p", "ul", "ol", "li", "em", "strong", "a"}
+EMPTY_SECTION = "Rubrique vide dans la fiche."  # shown in place of an empty section
 
 
 def section_heading(fiche: pd.Series, key: str) -> str:

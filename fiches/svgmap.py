@@ -143,14 +143,22 @@ def _spread(markers: list[Marker], radius: float) -> list[Marker]:
     Markers closer than two radii form a group (greedy, in order); one fiche keeps one
     marker per group; a group of several fiches is laid out on a small ring.
     """
+    cell = 2 * radius
     groups: list[list[Marker]] = []
+    grid: dict[tuple[int, int], list[int]] = {}  # cell -> groups whose first marker is there
     for m in markers:
-        for group in groups:
-            if math.dist((group[0].x, group[0].y), (m.x, m.y)) < 2 * radius:
+        cx, cy = int(m.x // cell), int(m.y // cell)
+        near = (
+            g for dx in (-1, 0, 1) for dy in (-1, 0, 1) for g in grid.get((cx + dx, cy + dy), ())
+        )
+        for g in near:
+            group = groups[g]
+            if math.dist((group[0].x, group[0].y), (m.x, m.y)) < cell:
                 if all(other.fiche_id != m.fiche_id for other in group):
                     group.append(m)
                 break
         else:
+            grid.setdefault((cx, cy), []).append(len(groups))
             groups.append([m])
     out: list[Marker] = []
     for group in groups:

@@ -24,7 +24,9 @@ LIST_PARAMS: dict[str, str] = {
     "region": "regions",
 }
 SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", "lat", "lon", "z")
-IGNORED_PARAMS = ("embed", "embed_options")  # Streamlit's own
+# Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
+PAGE_PARAMS = ("fiches",)
+IGNORED_PARAMS = ("embed", "embed_options", *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
 COLOR_MODES = ("theme", "bailleur")
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
