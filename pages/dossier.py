@@ -45,9 +45,14 @@ base = dashboard_base(st.context.url, "dossier")
 key = (ids, title, base, date.today())
 built = st.session_state.get("dossier_built")
 if built is None or built[0] != key:
-    if n > CONFIRM_ABOVE and not st.button(
-        f"Construire le dossier de {n} fiches", type="primary", key="dossier-confirm"
-    ):
+    if n > CONFIRM_ABOVE and st.session_state.get("dossier_confirmed") != key:
+        # a callback, not the button's value: it holds even if the run is restarted
+        st.button(
+            f"Construire le dossier de {n} fiches",
+            type="primary",
+            key="dossier-confirm",
+            on_click=lambda: st.session_state.update(dossier_confirmed=key),
+        )
         st.warning(
             f"Cette sélection compte {n} fiches (plus de {CONFIRM_ABOVE}) : le document sera"
             " long et sa construction peut prendre quelques secondes."
