@@ -38,15 +38,15 @@ st.download_button(
     key="synthese-md",
 )
 
-cols = st.columns(4)
-for col, (heading, counts) in zip(cols, digest.counts.items(), strict=True):
-    with col:
+cols = st.columns(2)
+for i, (heading, counts) in enumerate(digest.counts.items()):
+    with cols[i % 2]:
         st.markdown(f"**{heading}**")
         st.dataframe(
             pd.DataFrame({"valeur": counts.index.astype(str), "actions": counts.values}),
             hide_index=True,
             width="stretch",
-            height=min(36 + 35 * len(counts), 300),
+            height=min(36 + 35 * len(counts), 250),
             column_config={
                 "valeur": heading.removeprefix("Par ").capitalize(),
                 "actions": st.column_config.NumberColumn("Actions", format="%d"),

@@ -79,4 +79,7 @@ def test_synthese_screenshot(page, server, corpus, requests_log):
     page.get_by_text("Par type de porteur").wait_for(timeout=30_000)
     first = corpus.fiches.at["forum-des-locataires-val-touraine-habitat", "titre"]
     page.get_by_role("link", name=first).first.wait_for()
+    page.get_by_role("button", name="Télécharger la synthèse (Markdown)").wait_for()
+    page.locator('[data-testid="stDataFrame"] canvas').nth(3).wait_for()
+    wait_idle(page)
     page.screenshot(path=SCREENSHOTS / "synthese-1280.png")
