@@ -10,6 +10,8 @@ from fiches import ui
 from fiches.compare import MAX_COMPARED, SESSION_KEY, URL_PARAM, compare, parse_ids, to_param
 from fiches.markup import escape_md
 
+OPTIONS_SHOWN = 300
+
 ctx = ui.context()
 c = ctx.corpus
 
@@ -22,8 +24,9 @@ if url_value is not None and url_value != st.session_state.get("compare_url"):
         st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
 chosen = [i for i in st.session_state.get(SESSION_KEY, []) if i in c.fiches.index]
 
-# the list: the filtered fiches, plus those already chosen
-options = list(dict.fromkeys([*chosen, *ctx.filtered.index]))
+# the list: the filtered fiches (the first OPTIONS_SHOWN: each option is sent on every
+# rerun), plus those already chosen
+options = list(dict.fromkeys([*chosen, *ctx.filtered.index[:OPTIONS_SHOWN]]))
 st.session_state["compare_select"] = chosen
 st.multiselect(
     f"Fiches à comparer (deux ou trois, parmi les {len(ctx.filtered)} filtrées)",
@@ -36,6 +39,8 @@ st.multiselect(
         {SESSION_KEY: list(st.session_state["compare_select"])}
     ),
 )
+if len(ctx.filtered) > OPTIONS_SHOWN:
+    st.caption(f"La liste propose les {OPTIONS_SHOWN} premières : affinez les filtres.")
 param = to_param(chosen)
 st.session_state["compare_url"] = param
 if param:
