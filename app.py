@@ -25,6 +25,13 @@ MENU = [
         icon=":material/bar_chart:",
         url_path="statistiques",
     ),
+    st.Page("pages/dossier.py", title="Dossier", icon=":material/print:", url_path="dossier"),
+    COMPARER := st.Page(
+        "pages/comparer.py", title="Comparer", icon=":material/compare:", url_path="comparer"
+    ),
+    st.Page(
+        "pages/synthese.py", title="Synthèse", icon=":material/summarize:", url_path="synthese"
+    ),
     st.Page(
         "pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"
     ),
@@ -40,6 +47,12 @@ if ui.session.goto_map:  # « Voir sur la carte » from another page
     ui.session.goto_map = False
     if navigation.url_path not in ("carte", ""):
         st.switch_page(CARTE, query_params=ui.query_of(ctx))
-navigation.run()
-ui.page_script(focus=ui.take_focus())
-ui.record_run_time(time.perf_counter() - started)
+if ui.session.goto_compare:  # « Ajouter à la comparaison »
+    ui.session.goto_compare = False
+    if navigation.url_path != "comparer":
+        st.switch_page(COMPARER, query_params=ui.compare_query(ctx))
+try:
+    navigation.run()
+    ui.page_script(focus=ui.take_focus())
+finally:  # st.stop() in a page raises: the run still counts
+    ui.record_run_time(time.perf_counter() - started)

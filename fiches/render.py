@@ -20,6 +20,7 @@ from fiches.store import split_list
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _ALLOWED_TAGS = {"h1", "h2", "p", "ul", "ol", "li", "em", "strong", "a"}
+EMPTY_SECTION = "Rubrique vide dans la fiche."  # shown in place of an empty section
 
 
 def section_heading(fiche: pd.Series, key: str) -> str:
@@ -167,17 +168,22 @@ def _list_html(lines: list[str]) -> str:
     return "".join(out)
 
 
-def fiche_html(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
-    """A printable, self-contained HTML page of the fiche, sanitised."""
-    md = fiche_markdown(fiche, places, theme_labels)
-    body = nh3.clean(
-        markdown_to_html(md.replace("\n---\n", "\n\n")),
+def safe_html(md: str) -> str:
+    """Our Markdown subset as HTML, cleaned by nh3 (allow-listed tags, safe links only)."""
+    return nh3.clean(
+        markdown_to_html(md),
         tags=_ALLOWED_TAGS,
         attributes={"a": {"href", "target"}, "ol": {"start"}},
         url_schemes=SAFE_SCHEMES,
         link_rel="noopener noreferrer",
         clean_content_tags={"script", "style"},
     )
+
+
+def fiche_html(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+    """A printable, self-contained HTML page of the fiche, sanitised."""
+    md = fiche_markdown(fiche, places, theme_labels)
+    body = safe_html(md.replace("\n---\n", "\n\n"))
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>{html.escape(fiche['titre'])}</title>"

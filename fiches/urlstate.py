@@ -19,7 +19,9 @@ from fiches.schema import SECTION_KEYS
 LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
 POSITION_PARAMS = ("lat", "lon", "z")  # written by the map itself, without a rerun
 SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", *POSITION_PARAMS)
-IGNORED_PARAMS = ("embed", "embed_options")  # Streamlit's own
+# Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
+PAGE_PARAMS = ("fiches",)
+IGNORED_PARAMS = ("embed", "embed_options", *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 LAT_RANGE, LON_RANGE, ZOOM_RANGE = (41.0, 51.5), (-5.5, 10.0), (5, 18)

@@ -7,13 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from fiches import paths
 
-PAGES = [
-    "pages/carte.py",
-    "pages/fiches.py",
-    "pages/statistiques.py",
-    "pages/importer.py",
-    "pages/a_propos.py",
-]
+PAGES = sorted(f"pages/{p.name}" for p in (paths.ROOT / "pages").glob("*.py"))
 
 
 def run_app(query: dict | None = None) -> AppTest:

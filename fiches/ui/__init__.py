@@ -26,6 +26,7 @@ from fiches.ui.sidebar import sidebar
 from fiches.ui.state import (
     Context,
     Session,
+    compare_query,
     new_map_click,
     query_of,
     select_fiche,
@@ -37,6 +38,7 @@ __all__ = [
     "Context",
     "Session",
     "check_assets",
+    "compare_query",
     "context",
     "corpus",
     "count_line",

@@ -11,7 +11,15 @@ from fiches.assets import page_script_url
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
-from fiches.ui.state import PAGE_SIZE, Context, close_fiche, select_fiche, session, show_on_map
+from fiches.ui.state import (
+    PAGE_SIZE,
+    Context,
+    add_to_comparison,
+    close_fiche,
+    select_fiche,
+    session,
+    show_on_map,
+)
 
 
 def count_line(ctx: Context) -> str:
@@ -118,8 +126,15 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
                 args=(c, fid),
                 width="stretch",
             )
-            with cols[1]:
-                share_buttons(key=f"panel-{key}", embed=False)
+            cols[1].button(
+                "Ajouter à la comparaison",
+                key=f"{key}-cmp",
+                on_click=add_to_comparison,
+                args=(fid,),
+                width="stretch",
+                disabled=fid in session.compared,
+            )
+            share_buttons(key=f"panel-{key}", embed=False)
             cols = st.columns(2)
             # built on demand, when the button is pressed, not on every rerun
             cols[0].download_button(

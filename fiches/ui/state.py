@@ -15,10 +15,18 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
+from fiches import compare
 from fiches.corpus import Corpus
 from fiches.filters import LIST_FILTERS, FilterState, apply_filters
 from fiches.map_data import view_of_fiche
-from fiches.urlstate import IGNORED_PARAMS, POSITION_PARAMS, ViewState, parse_query, to_query
+from fiches.urlstate import (
+    IGNORED_PARAMS,
+    PAGE_PARAMS,
+    POSITION_PARAMS,
+    ViewState,
+    parse_query,
+    to_query,
+)
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -59,6 +67,8 @@ class Session:
     map_click = _Slot("map_click", "")  # the last map click handled
     focus = _Slot("focus", "")  # CSS selector to bring into view after this run
     goto_map = _Slot("goto_map", False)
+    goto_compare = _Slot("goto_compare", False)
+    compared: _Slot[list[str]] = _Slot(compare.SESSION_KEY, [])
     list_size = _Slot("list_size", PAGE_SIZE)
     table_rows: _Slot[list[int]] = _Slot("table_rows", [])
     # URL bookkeeping
@@ -131,6 +141,15 @@ def query_of(ctx: Context) -> dict[str, str | list[str]]:
     return to_query(ctx.state, ctx.view)
 
 
+def add_to_comparison(fiche_id: str) -> None:
+    session.compared = compare.add(session.compared, fiche_id)
+    session.goto_compare = True
+
+
+def compare_query(ctx: Context) -> dict[str, str | list[str]]:
+    return {**query_of(ctx), compare.URL_PARAM: compare.to_param(session.compared)}
+
+
 def close_fiche() -> None:
     session.fiche = ""
 
@@ -156,7 +175,8 @@ def _current_query() -> dict[str, list[str]]:
 
 
 def _without_position(query: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {k: v for k, v in query.items() if k not in POSITION_PARAMS}
+    """The query without what the map and single pages write themselves."""
+    return {k: v for k, v in query.items() if k not in POSITION_PARAMS + PAGE_PARAMS}
 
 
 def _options(c: Corpus) -> dict[str, list[str]]:

@@ -1,0 +1,75 @@
+"""Comparer: two or three fiches side by side, facts on top, then section by section.
+
+The choice lives in ``?fiches=a,b,c`` (shareable) and in the session (``compare_ids``), so
+that it survives a visit to another page, which clears the URL's own parameters.
+"""
+
+import streamlit as st
+
+from fiches import ui
+from fiches.compare import MAX_COMPARED, SESSION_KEY, URL_PARAM, compare, parse_ids, to_param
+from fiches.markup import escape_md
+
+OPTIONS_SHOWN = 300
+
+ctx = ui.context()
+c = ctx.corpus
+
+st.title("Comparer")
+url_value = st.query_params.get(URL_PARAM)
+if url_value is not None and url_value != st.session_state.get("compare_url"):
+    ids, notices = parse_ids(url_value, c.fiches.index)
+    st.session_state[SESSION_KEY] = ids
+    if notices:
+        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
+chosen = [i for i in st.session_state.get(SESSION_KEY, []) if i in c.fiches.index]
+
+# the list: the filtered fiches (the first OPTIONS_SHOWN: each option is sent on every
+# rerun), plus those already chosen
+options = list(dict.fromkeys([*chosen, *ctx.filtered.index[:OPTIONS_SHOWN]]))
+st.session_state["compare_select"] = chosen
+st.multiselect(
+    f"Fiches à comparer (deux ou trois, parmi les {len(ctx.filtered)} filtrées)",
+    options,
+    key="compare_select",
+    format_func=lambda fid: c.fiches.at[fid, "titre"],
+    max_selections=MAX_COMPARED,
+    placeholder="Choisir une fiche",
+    on_change=lambda: st.session_state.update(
+        {SESSION_KEY: list(st.session_state["compare_select"])}
+    ),
+)
+if len(ctx.filtered) > OPTIONS_SHOWN:
+    st.caption(f"La liste propose les {OPTIONS_SHOWN} premières : affinez les filtres.")
+param = to_param(chosen)
+st.session_state["compare_url"] = param
+if param:
+    st.query_params[URL_PARAM] = param
+elif URL_PARAM in st.query_params:
+    del st.query_params[URL_PARAM]
+
+if len(chosen) < 2:
+    st.info(
+        "Choisissez deux ou trois fiches dans la liste ci-dessus (ou « Ajouter à la"
+        " comparaison » depuis une fiche ouverte). Le lien de la page garde ce choix."
+    )
+    st.stop()
+
+comparison = compare(c, chosen)
+short = [t if len(t) <= 40 else t[:39] + "…" for t in comparison.titles]
+heads = st.columns(len(chosen))
+for i, (fid, title) in enumerate(zip(comparison.ids, comparison.titles, strict=True)):
+    with heads[i].container(border=True, key=f"compare-col-{i}"):
+        st.markdown(f"#### {i + 1}. {escape_md(title)}")
+        st.page_link("pages/carte.py", label="Voir sur la carte", query_params={"fiche": fid})
+
+for row in comparison.rows:
+    if row.key == "objet":
+        st.divider()
+    st.markdown(f"##### {escape_md(row.heading)}")
+    cols = st.columns(len(chosen))
+    for i, cell in enumerate(row.cells):
+        with cols[i]:
+            # named in each cell: on a phone the columns stack under one another
+            st.caption(f"{i + 1}. {escape_md(short[i])}")
+            st.markdown(cell)
