@@ -85,3 +85,19 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def settled_lines(path: Path, *, quiet: float = 1.0, timeout: float = 60.0) -> list[str]:
+    """The file's lines once none was added for ``quiet`` seconds: the app appends one line
+    per script run, and streamlit-folium debounces its reports by 250 ms."""
+    deadline = time.monotonic() + timeout
+    lines = path.read_text().splitlines()
+    still_since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = path.read_text().splitlines()
+        if now != lines:
+            lines, still_since = now, time.monotonic()
+        elif time.monotonic() - still_since >= quiet:
+            return lines
+    raise TimeoutError(f"{path} kept growing for {timeout} s")

@@ -11,31 +11,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from scripts.peers import RERUN_PROBE, Server
+from scripts.peers import RERUN_PROBE, Server, settled_lines
+from tests.browser.conftest import MAP_FRAME
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def settled_lines(path: Path, *, quiet: float = 1.0, timeout: float = 30.0) -> list[str]:
-    """The file's lines once no line was added for ``quiet`` seconds (runs have stopped:
-    streamlit-folium debounces its reports by 250 ms)."""
-    deadline = time.monotonic() + timeout
-    lines = path.read_text().splitlines()
-    still_since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        now = path.read_text().splitlines()
-        if now != lines:
-            lines, still_since = now, time.monotonic()
-        elif time.monotonic() - still_since >= quiet:
-            return lines
-    raise TimeoutError(f"{path} kept growing for {timeout} s")
 
 
 def main() -> int:
