@@ -35,7 +35,7 @@ from tests.browser.conftest import MAP_FRAME
 SIZES = (13, 1_000, 10_000, 100_000)
 BROWSER_SIZES = (13, 10_000)
 RERUN_SIZES = (10_000, 100_000)  # every page's rerun; the map's at every size
-ROUNDS = 7
+ROUNDS = 11
 QUICK = {"sizes": "13,10000", "browser_sizes": "13", "rerun_sizes": "10000", "rounds": 3}
 THEME_FILTERS = ("vivre-ensemble", "budget-participatif", "concertation-locative")
 
