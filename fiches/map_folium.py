@@ -1,11 +1,12 @@
 """Build the folium map: a constant base map and a small changing layer of fiches.
 
-The base map (region and département contours, optional tiles) never changes, so the
-Streamlit component is not rebuilt when filters change. The fiches travel as data
+The base map (region and département contours, the basemap switcher) never changes, so
+the Streamlit component is not rebuilt when filters change. The fiches travel as data
 (``map_data``): a dataset file fetched once by the browser, and a view of a few KB per
-rerun passed with ``feature_group_to_add``; a few lines of JavaScript draw markers
-(clustered with Leaflet.markercluster) and département areas from them. Every text from a
-fiche is HTML-escaped before it reaches the page: Leaflet renders tooltip strings as HTML.
+rerun passed with ``feature_group_to_add``. ``static/js/fiches-map.js`` draws markers
+(clustered with Leaflet.markercluster), areas and place names from them; the templates
+here are one call each. Every text from a fiche is HTML-escaped before it reaches the
+page: Leaflet renders tooltip strings as HTML.
 """
 
 from __future__ import annotations
@@ -151,38 +152,3 @@ def fiche_layer(view_payload: dict) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="Actions")
     FicheLayer(view_payload).add_to(group)
     return group
-
-
-PLAIN_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
-<title>Carte Leaflet simple</title>
-<link rel="stylesheet" href="{leaflet_css}"><link rel="stylesheet" href="{cluster_css}">
-<link rel="stylesheet" href="{cluster_default_css}">
-<script src="{leaflet_js}"></script><script src="{cluster_js}"></script>
-<style>html,body,#map{{height:100%;margin:0}}</style></head>
-<body><div id="map"></div><script>
-var map = L.map("map", {{maxZoom: 18}}).fitBounds([[45.08, -1.57], [48.95, 3.13]]);
-fetch("{url}").then(function (r) {{ return r.json(); }}).then(function (ds) {{
-  var cluster = L.markerClusterGroup({{maxClusterRadius: 40, chunkedLoading: true}});
-  var markers = ds.points.map(function (p) {{
-    var icon = L.divIcon({{className: "fiche-pin", iconSize: [20, 20]}});
-    var m = L.marker([p[0], p[1]], {{icon: icon}});
-    m.bindTooltip(ds.fiches[p[2]][0]);
-    return m;
-  }});
-  cluster.addLayers(markers);
-  cluster.addTo(map);
-}});
-</script></body></html>
-"""
-
-
-def plain_leaflet_page(dataset_url: str) -> str:
-    """A plain Leaflet page drawing every point of the dataset: the floor for benchmarks."""
-    return PLAIN_PAGE.format(
-        url=dataset_url,
-        leaflet_css=assets.LEAFLET_CSS,
-        cluster_css=assets.CLUSTER_CSS,
-        cluster_default_css=assets.CLUSTER_DEFAULT_CSS,
-        leaflet_js=assets.LEAFLET_JS,
-        cluster_js=assets.CLUSTER_JS,
-    )

@@ -1,14 +1,21 @@
-"""Benchmarks of the dashboard at 13, 1,000, 10,000 and 100,000 fiches.
+"""Benchmarks of the dashboard at 13, 1,000, 10,000 and 100,000 fiches, beside its peers.
 
-Prints one figure per line, ``name value unit``. Run: ``make bench``. Synthetic corpora
-are generated in a temporary folder (never in data/); the browser figures use Debian's
-Chromium against a real ``streamlit run`` on a free local port.
+Prints one figure per line, ``name value unit``. Run: ``make bench`` (``--quick`` while
+developing). Synthetic corpora are generated in a temporary folder (never in data/); the
+browser figures use Debian's Chromium against real ``streamlit run`` servers on free local
+ports: the dashboard, a bare Streamlit page, a vanilla streamlit-folium app with the same
+points (``scripts/peers/``) and a plain Leaflet page, each timed from navigation to the
+first marker (the title for the bare page). Run it under the browser lock on shared
+machines: ``flock /tmp/browser.lock make bench``.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -18,12 +25,19 @@ from pathlib import Path
 from fiches import paths
 from fiches.corpus import load_corpus
 from fiches.filters import FilterState, apply_filters
+
+# The map modules, in one place (their names may change).
 from fiches.map_data import build_dataset, build_view, publish
 from fiches.map_folium import base_map, fiche_layer
 from fiches.synth import generate
+from scripts.peers.plain import plain_leaflet_page
+from tests.helpers import CHROMIUM_ARGS, MAP_FRAME
 
 SIZES = (13, 1_000, 10_000, 100_000)
-BROWSER_SIZES = (13, 1_000, 10_000)
+BROWSER_SIZES = (13, 10_000)
+RERUN_SIZES = (10_000, 100_000)  # every page's rerun; the map's at every size
+ROUNDS = 11
+QUICK = {"sizes": "13,10000", "browser_sizes": "13", "rerun_sizes": "10000", "rounds": 3}
 THEME_FILTERS = ("vivre-ensemble", "budget-participatif", "concertation-locative")
 
 
@@ -73,77 +87,148 @@ def domain_figures(n: int, data_dir: Path) -> None:
     emit(f"map_bytes_per_rerun_n{n}", size, "B")
 
 
-def apptest_figures(n: int, data_dir: Path) -> None:
-    """Server time of a rerun after a filter change, measured inside the app."""
+def apptest_figures(n: int, data_dir: Path, pages: list[str]) -> None:
+    """Server time of a rerun after a filter change, per page, measured inside the app."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["FICHES_DATA_DIR"] = str(data_dir)
-    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=300)
-    at.run()
-    emit(f"first_run_n{n}", at.session_state["run_ms"], "ms")
-    runs = []
-    for theme in THEME_FILTERS:
-        at.multiselect(key="f_themes").set_value([theme])
+    try:
+        at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=600)
         at.run()
-        runs.append(at.session_state["run_ms"])
-    emit(f"rerun_filter_change_n{n}", statistics.median(runs), "ms")
-    del os.environ["FICHES_DATA_DIR"]
+        emit(f"first_run_n{n}", at.session_state["run_ms"], "ms")
+        for page in pages:
+            at.switch_page(f"pages/{page}.py").run()
+            runs = []
+            for theme in THEME_FILTERS:
+                at.multiselect(key="f_themes").set_value([theme])
+                at.session_state["run_ms"] = None
+                _, seconds = timed(at.run)
+                # a run ended by st.stop() records nothing: AppTest's own time then
+                runs.append(at.session_state["run_ms"] or seconds * 1000)
+            emit(f"rerun_{page}_n{n}", statistics.median(runs), "ms")
+    finally:
+        del os.environ["FICHES_DATA_DIR"]
 
 
-def browser_figures(n: int, data_dir: Path, dataset_url: str) -> None:
+def every_page() -> list[str]:
+    """Every page of the app (the map first): each has its own rerun figure."""
+    pages = sorted(p.stem for p in (paths.ROOT / "pages").glob("*.py") if p.stem != "__init__")
+    return sorted(pages, key=lambda page: page != "carte")
+
+
+# -- the dashboard beside its peers, in the browser ------------------------------------
+
+VIEWPORT = {"width": 1280, "height": 800}
+MARKER = ".leaflet-marker-icon"
+CONTENDERS = ("plain_leaflet", "bare_streamlit", "streamlit_folium", "dashboard")
+
+
+def browser_figures(n: int, data_dir: Path, dataset, rounds: int) -> None:
+    """Median ms to the first marker (the title for the bare page) per contender, warm
+    servers, a fresh browser context per load, contenders alternating within each round;
+    script runs per page load; cold first load of the dashboard; interactions."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import MAP_FRAME, StreamlitServer
+    from scripts.peers import BARE_STREAMLIT, VANILLA_FOLIUM, Server, settled_lines
 
-    timings = Path(tempfile.mkstemp(prefix="timings-")[1])
-    os.environ["FICHES_TIMINGS"] = str(timings)
-    server = StreamlitServer(data_dir)
-    del os.environ["FICHES_TIMINGS"]
+    work = Path(tempfile.mkdtemp(prefix="fiches-browser-"))
+    timings, peer_runs, points = work / "timings", work / "peer-runs", work / "points.json"
+    timings.touch()
+    peer_runs.touch()
+    points.write_text(json.dumps(dataset_points(dataset)), encoding="utf-8")
+    (paths.STATIC / "data" / "plain.html").write_text(
+        plain_leaflet_page(dataset.url), encoding="utf-8"
+    )
+    servers: dict[str, Server] = {}
     try:
+        servers["dashboard"] = Server(
+            paths.ROOT / "app.py",
+            {"FICHES_DATA_DIR": str(data_dir), "FICHES_TIMINGS": str(timings)},
+        )
+        servers["bare_streamlit"] = Server(BARE_STREAMLIT)
+        servers["streamlit_folium"] = Server(
+            VANILLA_FOLIUM, {"PEER_POINTS": str(points), "PEER_RUNS": str(peer_runs)}
+        )
+        runs_file = {"dashboard": timings, "streamlit_folium": peer_runs}
+        target = {
+            "plain_leaflet": (servers["bare_streamlit"].url + "/app/static/data/plain.html", None),
+            "bare_streamlit": (servers["bare_streamlit"].url + "/", "h1"),
+            "streamlit_folium": (servers["streamlit_folium"].url + "/", MAP_FRAME),
+            "dashboard": (servers["dashboard"].url + "/", MAP_FRAME),
+        }
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            # a first visit warms the server's caches (corpus, map dataset), as any earlier
-            # visitor would have; the measured visit is a fresh browser page
-            warm = _time_to_markers(browser, server.url + "/", frame=MAP_FRAME)
-            emit(f"browser_markers_cold_server_n{n}", warm, "s")
-            dashboard = _time_to_markers(browser, server.url + "/", frame=MAP_FRAME)
-            plain_path = paths.STATIC / "data" / "plain.html"
-            from fiches.map_folium import plain_leaflet_page
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
 
-            plain_path.write_text(plain_leaflet_page(dataset_url), encoding="utf-8")
-            plain = _time_to_markers(
-                browser, server.url + "/app/static/data/plain.html", frame=None
+            def load(name: str) -> tuple[float, int]:
+                """ms to first content, and the script runs that load made (0 if not counted)."""
+                url, frame = target[name]
+                before = len(runs_file[name].read_text().splitlines()) if name in runs_file else 0
+                context = browser.new_context(viewport=VIEWPORT)
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url, wait_until="commit")
+                if frame == "h1":
+                    page.locator("h1").first.wait_for(timeout=120_000)
+                else:
+                    root = page.frame_locator(frame) if frame else page
+                    root.locator(MARKER).first.wait_for(timeout=120_000)
+                elapsed = (time.perf_counter() - start) * 1000
+                runs = 0
+                if name in runs_file:  # let the load's runs end before the next contender
+                    runs = len(settled_lines(runs_file[name])) - before
+                context.close()
+                return elapsed, runs
+
+            # the first visit after a server start fills its caches; later visitors find them
+            cold, cold_runs = load("dashboard")
+            for name in CONTENDERS:
+                if name != "dashboard":
+                    load(name)
+            ms: dict[str, list[float]] = {name: [] for name in CONTENDERS}
+            runs: dict[str, list[int]] = {name: [cold_runs] for name in runs_file}
+            for r in range(rounds):
+                shift = r % len(CONTENDERS)
+                for name in CONTENDERS[shift:] + CONTENDERS[:shift]:
+                    elapsed, count = load(name)
+                    ms[name].append(elapsed)
+                    if name in runs_file:
+                        runs[name].append(count)
+            for name in CONTENDERS:
+                emit(f"browser_markers_ms_{name}_n{n}", statistics.median(ms[name]), "ms")
+            for peer in ("streamlit_folium", "bare_streamlit", "plain_leaflet"):
+                ratios = [d / o for d, o in zip(ms["dashboard"], ms[peer], strict=True)]
+                emit(f"browser_markers_ratio_vs_{peer}_n{n}", statistics.median(ratios), "x")
+            emit(f"browser_markers_cold_ms_n{n}", cold, "ms")
+            emit(f"browser_markers_cold_ratio_n{n}", cold / statistics.median(ms["dashboard"]), "x")
+            emit(
+                f"script_runs_per_page_load_n{n}", statistics.median_high(runs["dashboard"]), "runs"
             )
-            emit(f"browser_markers_dashboard_n{n}", dashboard, "s")
-            emit(f"browser_markers_plain_leaflet_n{n}", plain, "s")
-            emit(f"browser_markers_ratio_n{n}", dashboard / plain, "x")
-            _interactions(browser, server, n, timings)
+            emit(
+                f"script_runs_per_page_load_streamlit_folium_n{n}",
+                statistics.median_high(runs["streamlit_folium"]),
+                "runs",
+            )
+            _interactions(browser, servers["dashboard"], n, timings)
             browser.close()
-        emit(f"server_peak_rss_n{n}", _peak_rss_mb(server.proc.pid), "MB")
+        emit(f"server_peak_rss_n{n}", _peak_rss_mb(servers["dashboard"].proc.pid), "MB")
     finally:
-        server.stop()
-        timings.unlink(missing_ok=True)
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def _time_to_markers(browser, url: str, *, frame: str | None) -> float:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    start = time.perf_counter()
-    page.goto(url)
-    root = page.frame_locator(frame) if frame else page
-    root.locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
-    elapsed = time.perf_counter() - start
-    page.close()
-    return elapsed
+def dataset_points(dataset) -> list[list]:
+    """The dashboard's points as ``[lat, lon, title]`` for the vanilla streamlit-folium peer."""
+    data = json.loads(dataset.text)
+    return [[lat, lon, html.unescape(data["fiches"][i][0])] for lat, lon, i, _ in data["points"]]
 
 
 def _interactions(browser, server, n: int, timings: Path) -> None:
     """Bytes received per rerun, and reruns caused by panning and zooming."""
-    from tests.browser.conftest import MAP_FRAME, wait_idle
+    from scripts.peers import settled_lines
+    from tests.helpers import script_runs, wait_idle
 
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = browser.new_page(viewport=VIEWPORT)
     received: list[int] = []
     sent: list[int] = []
 
@@ -154,16 +239,17 @@ def _interactions(browser, server, n: int, timings: Path) -> None:
     page.on("websocket", on_ws)
     page.goto(server.url + "/")
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-marker-icon").first.wait_for(timeout=120_000)
+    frame.locator(MARKER).first.wait_for(timeout=120_000)
     wait_idle(page)
     received.clear()
     sent.clear()
     box = page.get_by_role("textbox", name="Recherche libre")
     for query in ("habitants", "concertation"):  # the first search builds the index
         received.clear()
+        runs = script_runs(page)
         box.fill(query)
         box.press("Enter")
-        wait_idle(page)
+        wait_idle(page, after=runs)
     emit(f"browser_bytes_per_filter_rerun_n{n}", sum(received), "B")
     sent.clear()
     map_box = page.locator(f"{MAP_FRAME}").bounding_box()
@@ -173,7 +259,7 @@ def _interactions(browser, server, n: int, timings: Path) -> None:
     page.mouse.move(x + 120, y + 60, steps=8)
     page.mouse.up()
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(1500)
+    settled_lines(timings)  # a rerun would append a line; none for a second: none came
     emit(f"reruns_on_pan_zoom_n{n}", len(sent), "messages")
     server_ms = [float(x) for x in timings.read_text().split()]
     if server_ms:
@@ -190,11 +276,28 @@ def _peak_rss_mb(pid: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
-    parser.add_argument("--browser-sizes", default=",".join(map(str, BROWSER_SIZES)))
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and rounds")
+    parser.add_argument("--sizes", help=f"default {','.join(map(str, SIZES))}")
+    parser.add_argument("--browser-sizes", help=f"default {','.join(map(str, BROWSER_SIZES))}")
+    parser.add_argument("--rerun-sizes", help=f"default {','.join(map(str, RERUN_SIZES))}")
+    parser.add_argument("--rounds", type=int, help=f"default {ROUNDS}")
     args = parser.parse_args()
+    defaults = (
+        QUICK
+        if args.quick
+        else {
+            "sizes": ",".join(map(str, SIZES)),
+            "browser_sizes": ",".join(map(str, BROWSER_SIZES)),
+            "rerun_sizes": ",".join(map(str, RERUN_SIZES)),
+            "rounds": ROUNDS,
+        }
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
     sizes = [int(x) for x in args.sizes.split(",") if x]
     browser_sizes = {int(x) for x in args.browser_sizes.split(",") if x}
+    rerun_sizes = {int(x) for x in args.rerun_sizes.split(",") if x}
     from fiches.assets import ensure_static_assets
 
     ensure_static_assets()
@@ -202,11 +305,11 @@ def main() -> int:
         for n in sizes:
             data_dir = paths.DATA if n == 13 else generate(n, Path(tmp) / f"n{n}")
             domain_figures(n, data_dir)
-            apptest_figures(n, data_dir)
+            apptest_figures(n, data_dir, every_page() if n in rerun_sizes else ["carte"])
             if n in browser_sizes:
                 dataset = build_dataset(load_corpus(data_dir))
                 publish(dataset, paths.STATIC)
-                browser_figures(n, data_dir, dataset.url)
+                browser_figures(n, data_dir, dataset, args.rounds)
     return 0
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from tests.browser.conftest import MAP_FRAME, StreamlitServer
+from tests.helpers import MAP_FRAME, StreamlitServer
 
 QUERIES = ("concertation", "Joue", "locataires", "budget", "habitat participatif", "Blois")
 THEMES = ("concertation-locative", "vivre-ensemble", "qualite-de-service", "conseil-citoyen")
