@@ -14,6 +14,7 @@ st.set_page_config(
     layout="wide",
 )
 ui.check_assets()
+ui.page_style()
 
 CARTE = st.Page("pages/carte.py", title="Carte", icon=":material/map:", url_path="carte")
 MENU = [

@@ -87,9 +87,9 @@ def spread(lats: list[float], lons: list[float], fiche_idx: list[int]) -> tuple[
 # regional zoom, préfectures and cited communes closer in.
 LABEL_ZOOMS = {
     "region": (5, 7.75),
-    "departement": (7.5, 9.75),
-    "prefecture": (8, 18),
-    "commune": (9.5, 18),
+    "departement": (6.75, 9.75),
+    "prefecture": (7.75, 18),
+    "commune": (9.25, 18),
 }
 
 

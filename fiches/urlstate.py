@@ -32,7 +32,7 @@ class ViewState:
     fiche: str = ""
     color_by: str = "theme"
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None  # quarter steps
 
 
 def _short(value: str) -> str:
@@ -120,7 +120,8 @@ def parse_query(
     lat, lon, z = last("lat"), last("lon"), last("z")
     if lat is not None or lon is not None or z is not None:
         try:
-            flat, flon, iz = float(lat or "nan"), float(lon or "nan"), int(z or "")
+            flat, flon, iz = float(lat or "nan"), float(lon or "nan"), float(z or "nan")
+            iz = round(iz * 4) / 4 if math.isfinite(iz) else iz  # quarter steps, as the map
             ok = (
                 math.isfinite(flat)
                 and math.isfinite(flon)
@@ -158,5 +159,5 @@ def to_query(state: FilterState, view: ViewState) -> dict[str, str | list[str]]:
     if view.center is not None and view.zoom is not None:
         out["lat"] = f"{view.center[0]:.4f}"
         out["lon"] = f"{view.center[1]:.4f}"
-        out["z"] = str(view.zoom)
+        out["z"] = f"{view.zoom:g}"
     return out

@@ -13,10 +13,11 @@ c = ctx.corpus
 PANEL = "carte"
 
 if not ctx.embed:
-    st.title("Participation des habitants et cadre de vie")
+    st.title("Carte des actions")
     st.caption(
-        "Fiches d'expériences en région Centre et Poitou-Charentes (juin 2015). "
-        "Cliquez sur un marqueur ou un département pour ouvrir l'action."
+        "« Participation des habitants et cadre de vie » : fiches d'expériences en région "
+        "Centre et Poitou-Charentes (juin 2015). Cliquez sur un marqueur ou un département "
+        "pour ouvrir l'action."
     )
 
 left, right = st.columns([3, 2], gap="medium")

@@ -28,6 +28,32 @@ def copy_data(target: Path) -> Path:
     return target
 
 
+# A small document in the seed's format: one new fiche, one update of an existing one.
+NEW_DOCUMENT = """Fiches d'expériences
+
+« Nouvelles actions » en région Centre-Val de Loire
+
+Publiées le 3 mars 2026
+
+Sommaire
+
+- *Jardins partagés à Vierzon*
+- *Forum des locataires (Val Touraine Habitat)*
+
+Jardins partagés à Vierzon (18)
+
+Quoi ? > Objet de l'action\tCréer des jardins partagés au pied des immeubles.
+Qui ? > porteur de l'action\tUne association de locataires.
+Où ? > lieu/périmètre de l'action\tQuartier des Forges, à Vierzon.
+Résultats obtenus\t<ul> ● 40 parcelles ● une fête annuelle
+Contact\tjardins[a]exemple.fr
+
+Forum des locataires VAL TOURAINE HABITAT (37)
+
+Quoi ? > Objet de l'action\tCréation d'un lieu d'échanges – édition 2026.
+"""
+
+
 # --- browser tests and scripts (Playwright + Debian's Chromium) --------------------------
 
 CHROMIUM = "/usr/bin/chromium"

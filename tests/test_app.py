@@ -78,7 +78,7 @@ def test_no_result_is_a_friendly_message():
 
 
 def test_import_page_previews_and_offers_downloads():
-    from tests.test_importer import NEW_DOCUMENT
+    from tests.helpers import NEW_DOCUMENT
 
     at = run_app()
     at.switch_page("pages/importer.py").run()
@@ -118,3 +118,17 @@ def test_broken_data_gives_a_french_message_not_a_traceback(tmp_path, monkeypatc
     at = run_app()
     assert not at.exception
     assert "fiches.csv, ligne 1 : colonne(s) manquante(s) : titre" in at.error[0].value
+
+
+def test_embed_shows_only_the_map_count_and_list():
+    at = run_app({"embed": "true", "theme": "budget-participatif"})
+    assert not at.exception
+    assert len(at.sidebar) == 0  # no filters, no page menu
+    assert any("1 action sur 13" in m.value for m in at.markdown)
+    assert not at.title  # the page's own heading is left to the host page
+
+
+def test_no_embed_draws_the_sidebar():
+    at = run_app({"theme": "budget-participatif"})
+    assert at.multiselect(key="f_themes").value == ["budget-participatif"]
+    assert [t.value for t in at.title] == ["Carte des actions"]

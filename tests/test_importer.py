@@ -15,31 +15,7 @@ import pytest
 from fiches import paths
 from fiches.cli import main
 from fiches.importer import apply_import, plan_import
-from tests.helpers import copy_data, seed_text
-
-NEW_DOCUMENT = """Fiches d'expériences
-
-« Nouvelles actions » en région Centre-Val de Loire
-
-Publiées le 3 mars 2026
-
-Sommaire
-
-- *Jardins partagés à Vierzon*
-- *Forum des locataires (Val Touraine Habitat)*
-
-Jardins partagés à Vierzon (18)
-
-Quoi ? > Objet de l'action\tCréer des jardins partagés au pied des immeubles.
-Qui ? > porteur de l'action\tUne association de locataires.
-Où ? > lieu/périmètre de l'action\tQuartier des Forges, à Vierzon.
-Résultats obtenus\t<ul> ● 40 parcelles ● une fête annuelle
-Contact\tjardins[a]exemple.fr
-
-Forum des locataires VAL TOURAINE HABITAT (37)
-
-Quoi ? > Objet de l'action\tCréation d'un lieu d'échanges – édition 2026.
-"""
+from tests.helpers import NEW_DOCUMENT, copy_data, seed_text
 
 
 def snapshot(directory) -> dict[str, str]:

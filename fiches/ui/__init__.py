@@ -19,6 +19,7 @@ from fiches.ui.panel import (
     fiche_list,
     fiche_panel,
     page_script,
+    page_style,
     panel_selector,
     share_buttons,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "map_dataset",
     "new_map_click",
     "page_script",
+    "page_style",
     "panel_selector",
     "query_of",
     "record_run_time",

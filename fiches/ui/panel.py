@@ -7,6 +7,7 @@ from functools import partial
 
 import streamlit as st
 
+from fiches import paths
 from fiches.assets import page_script_url
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
@@ -70,6 +71,11 @@ def page_script(**call) -> None:
         "window.FichePage && FichePage.flush();</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def page_style() -> None:
+    """The dashboard's stylesheet (``static/css/app.css``)."""
+    st.html(paths.STATIC / "css" / "app.css")
 
 
 def share_buttons(*, key: str, embed: bool = True) -> None:

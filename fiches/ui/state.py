@@ -246,8 +246,20 @@ def sync_url(state: FilterState, view: ViewState) -> ViewState:
 
 
 def is_embedded() -> bool:
-    """``?embed=true``: only the map, the count and the list or fiche are shown."""
-    return st.query_params.get("embed", "").lower() == "true"
+    """``?embed=true``: only the map, the count and the list or fiche are shown.
+
+    Streamlit keeps ``embed`` out of ``st.query_params`` (it is its own parameter); the
+    session's query holds it. Guarded by ``tests/test_app.py::test_embed_*``.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    if run is None:
+        return False
+    with run.session_state.query_params() as qp:
+        values = qp._query_params.get("embed", [])
+    values = values if isinstance(values, list) else [values]
+    return any(str(v).lower() == "true" for v in values)
 
 
 def context_for(c: Corpus) -> Context:

@@ -81,13 +81,18 @@
     });
   }
 
+  /** Zoom levels travel in quarter steps (the map's zoomSnap). */
+  function roundZoom(z) {
+    return Math.round(z * 4) / 4;
+  }
+
   /** The address of the view as displayed: the page's URL with the map's centre/zoom. */
   function linkWithView(href, view) {
     var url = new URL(href);
     if (view) {
       url.searchParams.set("lat", view.lat.toFixed(4));
       url.searchParams.set("lon", view.lon.toFixed(4));
-      url.searchParams.set("z", String(view.z));
+      url.searchParams.set("z", String(roundZoom(view.z)));
     }
     url.searchParams.delete("embed");
     url.searchParams.delete("embed_options");
@@ -112,15 +117,13 @@
     var map = state.map;
     if (!map) { return null; }
     var c = map.getCenter();
-    return {lat: c.lat, lon: c.lng, z: Math.round(map.getZoom() * 4) / 4};
+    return {lat: c.lat, lon: c.lng, z: roundZoom(map.getZoom())};
   }
 
   /** The address of what is shown (used by the page's « Copier le lien »). */
   function link() {
     var w = parentWindow();
-    var v = currentView();
-    if (v) { v.z = Math.round(v.z); }
-    return linkWithView(w ? w.location.href : window.location.href, v);
+    return linkWithView(w ? w.location.href : window.location.href, currentView());
   }
 
   function writeViewToUrl() {
@@ -130,7 +133,7 @@
     var url = new URL(w.location.href);
     url.searchParams.set("lat", v.lat.toFixed(4));
     url.searchParams.set("lon", v.lon.toFixed(4));
-    url.searchParams.set("z", String(Math.round(v.z)));
+    url.searchParams.set("z", String(v.z));
     w.history.replaceState(w.history.state, "", url.toString());
   }
 
@@ -196,7 +199,17 @@
       a.setAttribute("role", "button");
       a.title = "Recentrer sur les actions affichées";
       a.setAttribute("aria-label", a.title);
-      a.textContent = "⌖";
+      var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      svg.setAttribute("viewBox", "0 0 24 24");
+      svg.setAttribute("width", "18");
+      svg.setAttribute("height", "18");
+      svg.setAttribute("aria-hidden", "true");
+      var path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      path.setAttribute("d", "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm8.94 3A9 9 0 0 0 13 3.06V1h-2" +
+        "v2.06A9 9 0 0 0 3.06 11H1v2h2.06A9 9 0 0 0 11 20.94V23h2v-2.06A9 9 0 0 0 20.94 13H23v-2" +
+        "h-2.06zM12 19a7 7 0 1 1 0-14 7 7 0 0 1 0 14z");
+      svg.appendChild(path);
+      a.appendChild(svg);
       L.DomEvent.on(a, "click", function (e) {
         L.DomEvent.preventDefault(e);
         clearViewFromUrl();
@@ -204,8 +217,14 @@
       });
     }).addTo(map);
 
+    // Only a view the person chose goes into the address bar: a fitted view, or a move
+    // caused by the page (the frame's resize), leaves the map free to fit the next filter.
+    ["mousedown", "touchstart", "wheel", "keydown", "dblclick"].forEach(function (type) {
+      map.getContainer().addEventListener(type, function () { state.gesture = true; },
+                                          {passive: true, capture: true});
+    });
     map.on("moveend", function () {
-      if (!state.fitting) { writeViewToUrl(); }
+      if (state.gesture && !state.fitting) { writeViewToUrl(); }
     });
     map.on("zoomend", showLabels);
   }
@@ -274,7 +293,7 @@
     el.addEventListener("keydown", function (e) {
       if (e.key === "Enter" || e.key === " ") {
         e.preventDefault();
-        layer.fire("click", {latlng: layer.getBounds().getCenter(), originalEvent: e});
+        layer.fire("click", {latlng: layer.getBounds().getCenter(), originalEvent: e}, true);
       }
     });
   }
@@ -284,6 +303,25 @@
     span.innerHTML = html;  // escaped by Python: entities only
     return span.textContent;
   }
+
+  /** A marker whose tooltip is bound on first use (hover or click), not up front: at
+   *  10,000 fiches binding every tooltip is most of the drawing time. The tooltip is
+   *  (re)written before any click handler runs, streamlit-folium's included, with a new
+   *  nonce so that a second click on the same pin is reported again. */
+  var FicheMarker = L ? L.Marker.extend({
+    fire: function (type, data, propagate) {
+      if (type === "click" || type === "mouseover") {
+        var text = clickText(this.ficheTitle, String(this.fiche), Date.now().toString(36));
+        if (!this.getTooltip()) {
+          this.bindTooltip(text, {direction: "auto"});
+        } else if (type === "click") {
+          this.setTooltipContent(text);
+        }
+        if (type === "mouseover") { this.openTooltip(); }
+      }
+      return L.Marker.prototype.fire.call(this, type, data, propagate);
+    }
+  }) : null;
 
   function draw(group, map, view) {
     state.map = state.map || map;
@@ -350,10 +388,11 @@
       var key = fiche[view.mode] + (selected ? "s" : "");
       icons[key] = icons[key] || pinIcon(color, selected);
       var title = textOf(fiche[0]);
-      var m = L.marker([p[0], p[1]], {
+      var m = new FicheMarker([p[0], p[1]], {
         icon: icons[key], keyboard: true, riseOnHover: true, title: title, alt: title
       });
       m.fiche = i;
+      m.ficheTitle = fiche[0];
       markers.push(m);
       bounds.extend([p[0], p[1]]);
       if (p[3] > 0) {
@@ -365,27 +404,32 @@
         bounds.extend(L.latLng(p[0], p[1]).toBounds(p[3] * 2));
       }
     });
-    // Tooltips are bound on first use (hover, focus or click), not for every marker up
-    // front: at 10,000 fiches that is most of the drawing time. On click the text gets
-    // a new nonce, so that a second click on the same pin is reported again.
-    function tooltip(e) {
-      var m = e.layer || e.target;
-      if (!m || m.fiche === undefined) { return; }
-      var text = clickText(ds.fiches[m.fiche][0], String(m.fiche), Date.now().toString(36));
-      if (!m.getTooltip()) {
-        m.bindTooltip(text, {direction: "auto"});
-      } else if (e.type === "click") {
-        m.setTooltipContent(text);
+    // Enter on a focused pin opens it as a click does; on a group, zooms into it
+    function enter(e) {
+      var layer = e.layer || e.sourceTarget;
+      if (!e.originalEvent || e.originalEvent.key !== "Enter" || !layer) { return; }
+      if (layer.getAllChildMarkers) {
+        layer.zoomToBounds({padding: [24, 24]});
+      } else if (layer.fiche !== undefined) {
+        layer.fire("click", {latlng: layer.getLatLng(), originalEvent: e.originalEvent}, true);
       }
-      if (e.type !== "click") { m.openTooltip(); }
     }
-    cluster.on("mouseover", tooltip);
-    cluster.on("click", tooltip);
-    cluster.on("keypress", tooltip);
+    cluster.on("keypress", enter);
     zones.addTo(group);
     cluster.addLayers(markers);
     cluster.addTo(group);
     state.visibleBounds = bounds.isValid() ? bounds : null;
+    state.drawn = {
+      draws: (state.drawn ? state.drawn.draws : 0) + 1,
+      points: markers.length,
+      actions: countActions(markers.map(function (m) { return m.fiche; })),
+      areas: view.areas.length,
+      zones: zones.getLayers().length,
+      bounds: state.visibleBounds ? [
+        [state.visibleBounds.getSouth(), state.visibleBounds.getWest()],
+        [state.visibleBounds.getNorth(), state.visibleBounds.getEast()]
+      ] : null
+    };
     if (view.fit && state.visibleBounds) { fitTo(state.visibleBounds); }
     legend(map, view, hasZones);
   }
@@ -432,7 +476,9 @@
     decodeBitmap: decodeBitmap, isSet: isSet, escapeHtml: escapeHtml,
     countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
     labelKindsAt: labelKindsAt, linkWithView: linkWithView, clickText: clickText,
+    roundZoom: roundZoom,
     // Leaflet
-    init: init, draw: draw, link: link, view: currentView
+    init: init, draw: draw, link: link, view: currentView,
+    drawn: function () { return state.drawn || null; }
   };
 });

@@ -1,4 +1,4 @@
-"""What a person sees in a real headless Chromium."""
+"""What a person sees in a real headless Chromium: the map, the filters, the fiche."""
 
 from __future__ import annotations
 
@@ -7,76 +7,150 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import MAP_FRAME, SCREENSHOTS, wait_for_map, wait_idle
+from tests.helpers import (
+    MAP_FRAME,
+    NEW_DOCUMENT,
+    SCREENSHOTS,
+    StreamlitServer,
+    map_frame,
+    script_runs,
+    wait_for_map,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def map_counts(page) -> tuple[int, int]:
-    """(point places drawn as pins or inside clusters, département areas drawn)."""
-    frame = page.frame_locator(MAP_FRAME)
-    pins = frame.locator(".fiche-pin").count()
-    clustered = sum(int(t) for t in frame.locator(".marker-cluster span").all_inner_texts())
-    areas = frame.locator("path.leaflet-interactive").count()
-    return pins + clustered, areas
+def drawn(page, *, after: int = 0) -> dict:
+    """What the map drew (``FicheMap.drawn()``), once it has drawn more than ``after`` times."""
+    frame = map_frame(page)
+    frame.wait_for_function(
+        f"window.FicheMap.drawn() && window.FicheMap.drawn().draws > {after}", timeout=30_000
+    )
+    return frame.evaluate("window.FicheMap.drawn()")
 
 
-def open_filters(page, label: str, option: str) -> None:
+def expected_drawing(corpus, fiche_ids) -> dict:
+    places = corpus.places[corpus.places["fiche_id"].isin(fiche_ids)]
+    points = places[places["lat"].notna()]
+    return {
+        "points": len(points),
+        "actions": points["fiche_id"].nunique(),
+        "areas": places.loc[places["niveau"] == "departement", "code_departement"].nunique(),
+    }
+
+
+def map_view(page) -> tuple[float, float, float]:
+    return tuple(
+        map_frame(page).evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    )
+
+
+def contains(outer, inner) -> bool:
+    (s, w), (n, e) = outer
+    (s2, w2), (n2, e2) = inner
+    eps = 1e-6
+    return s <= s2 + eps and w <= w2 + eps and n >= n2 - eps and e >= e2 - eps
+
+
+def map_bounds(page):
+    return map_frame(page).evaluate(
+        "(() => { const b = map.getBounds();"
+        " return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]; })()"
+    )
+
+
+def choose(page, label: str, option: str) -> None:
+    runs = script_runs(page)
     box = page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True)
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
-    wait_idle(page)
+    wait_idle(page, after=runs)
 
 
-def test_map_draws_every_place_offline(page, server, corpus, requests_log):
+def test_map_draws_every_place_offline_and_fits_them(page, server, corpus, requests_log):
     page.goto(server.url)
     wait_for_map(page)
-    page.wait_for_timeout(1000)
-    points = int(corpus.places["lat"].notna().sum())
-    dep_areas = corpus.places.loc[
-        corpus.places["niveau"] == "departement", "code_departement"
-    ].nunique()
-    assert map_counts(page) == (points, dep_areas)
-    page.screenshot(path=SCREENSHOTS / "carte-1280.png", full_page=True)
+    got = drawn(page)
+    want = expected_drawing(corpus, corpus.fiches.index)
+    assert {k: got[k] for k in want} == want
+    # clusters count actions: their numbers never exceed the actions drawn
+    numbers = map_frame(page).evaluate(
+        "Array.from(document.querySelectorAll('.fiche-cluster span[aria-hidden]'))"
+        ".map(s => Number(s.textContent))"
+    )
+    assert all(1 <= n <= want["actions"] for n in numbers)
+    # the first view shows every action: Allier (France Loire) included
+    assert contains(map_bounds(page), got["bounds"])
+    assert "lat=" not in page.url  # a fitted view is not a view the person chose
+
+
+def test_place_names_at_three_zooms(page, server, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    frame = map_frame(page)
+
+    def names_at(zoom: float, center: tuple[float, float]) -> set[str]:
+        frame.evaluate(f"map.setView([{center[0]}, {center[1]}], {zoom}, {{animate: false}})")
+        return set(
+            frame.evaluate(
+                "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
+            )
+        )
+
+    regional = names_at(7, (46.9, 1.0))
+    assert {"Centre", "Poitou-Charentes", "Indre", "Vienne"} <= regional
+    departement = names_at(8.5, (47.4, 1.2))
+    assert {"Tours", "Blois", "Orléans"} <= departement
+    town = names_at(11, (48.0, 2.73))
+    assert "Châlette-sur-Loing" in town  # a commune a fiche cites
+    # names are drawn under the markers: never over a pin
+    panes = frame.evaluate(
+        "[Number(map.getPane('labels').style.zIndex),"
+        " Number(getComputedStyle(map.getPane('markerPane')).zIndex)]"
+    )
+    assert panes[0] < panes[1]
 
 
 def test_filter_on_bailleur_keeps_its_fiches_everywhere(page, server, corpus, requests_log):
     page.goto(server.url)
     wait_for_map(page)
-    open_filters(page, "Bailleur", "France Loire")
+    first = drawn(page)
+    choose(page, "Bailleur", "France Loire")
     expected = corpus.fiches[corpus.fiches["bailleurs"].str.contains("France Loire")]
     assert page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}").is_visible()
     for title in expected["titre"]:
         assert page.get_by_role("button", name=title, exact=True).is_visible()
     assert page.get_by_role("button", name=corpus.fiches["titre"].iloc[0], exact=True).count() == 0
-    places = corpus.places[corpus.places["fiche_id"].isin(expected.index)]
-    want = (
-        int(places["lat"].notna().sum()),
-        places.loc[places["niveau"] == "departement", "code_departement"].nunique(),
-    )
-    page.wait_for_timeout(800)
-    assert map_counts(page) == want
+    got = drawn(page, after=first["draws"])
+    want = expected_drawing(corpus, expected.index)
+    assert {k: got[k] for k in want} == want
+    # the map fits what the filter shows: Cher and Allier whole
+    assert contains(map_bounds(page), got["bounds"])
     assert "bailleur=France+Loire" in page.url
     # the Fiches page keeps the filter and lists exactly those fiches
     page.get_by_role("link", name="Fiches").click()
-    wait_idle(page)
+    page.get_by_role("heading", name="Fiches", exact=True).wait_for()
     assert "bailleur=France+Loire" in page.url
     assert page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}").is_visible()
-    grid = page.locator('[data-testid="stDataFrame"]')
-    grid.wait_for()
-    assert grid.get_attribute("data-testid") == "stDataFrame"
 
 
-def test_click_on_marker_opens_its_panel(page, server, corpus, requests_log):
+def test_click_on_marker_opens_its_panel_in_view(page, server, corpus, requests_log):
     page.goto(server.url + "/?q=Rabiere")
     wait_for_map(page)
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".fiche-pin").first.click()
+    pin = frame.locator(".fiche-pin").first
     title = corpus.fiches.loc[corpus.fiches["titre"].str.contains("Rabière"), "titre"].iloc[0]
-    page.get_by_role("heading", name=title).wait_for(timeout=15_000)
+    assert pin.get_attribute("title") == title  # the pin's accessible name
+    pin.click()
+    heading = page.get_by_role("heading", name=title)
+    heading.wait_for(timeout=15_000)
     assert "fiche=le-quartier-de-la-rabiere" in page.url
-    assert page.get_by_text("localisé au quartier").first.is_visible()
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000
+    )
+    assert page.get_by_text("position approximative").first.is_visible()
     # links of the fiche are clickable and open in a new tab; e-mails stay as published
     link = page.get_by_role("link", name="http://www.agora-rabiere.fr/?cat=87")
     assert link.get_attribute("href") == "http://www.agora-rabiere.fr/?cat=87"
@@ -86,26 +160,89 @@ def test_click_on_marker_opens_its_panel(page, server, corpus, requests_log):
     ).is_visible()
 
 
-def test_copied_link_reopens_same_view_in_fresh_browser(browser, server, corpus):
+def test_same_pin_reopens_its_fiche_after_closing(page, server, corpus, requests_log):
+    page.goto(server.url + "/?q=Rabiere")
+    wait_for_map(page)
+    title = corpus.fiches.loc[corpus.fiches["titre"].str.contains("Rabière"), "titre"].iloc[0]
+    pin = page.frame_locator(MAP_FRAME).locator(".fiche-pin").first
+    pin.click()
+    page.get_by_role("heading", name=title).wait_for(timeout=15_000)
+    runs = script_runs(page)
+    page.get_by_role("button", name="Fermer la fiche").click()
+    wait_idle(page, after=runs)
+    assert page.get_by_role("heading", name=title).count() == 0
+    page.frame_locator(MAP_FRAME).locator(".fiche-pin").first.click()
+    page.get_by_role("heading", name=title).wait_for(timeout=15_000)
+
+
+def test_phone_pin_click_brings_the_fiche_into_view(browser, server, corpus):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server.url + "/?q=Rabiere")
+    wait_for_map(page)
+    page.frame_locator(MAP_FRAME).locator(".fiche-pin").first.click()
+    title = corpus.fiches.loc[corpus.fiches["titre"].str.contains("Rabière"), "titre"].iloc[0]
+    heading = page.get_by_role("heading", name=title)
+    heading.wait_for(timeout=15_000)
+    page.wait_for_function(
+        "(() => { const h = document.activeElement; if (!h || h.tagName !== 'H2') return false;"
+        " const r = h.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()",
+        timeout=10_000,
+    )
+    page.screenshot(path=SCREENSHOTS / "phone-after-pin-click.png")
+    context.close()
+
+
+def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, corpus):
     first = browser.new_context(viewport={"width": 1280, "height": 800})
+    first.grant_permissions(["clipboard-read", "clipboard-write"])
     page = first.new_page()
     page.goto(server.url + "/?theme=habitat-participatif")
     wait_for_map(page)
     page.get_by_role("button", name="Habitat participatif (France Loire)", exact=True).click()
-    wait_idle(page)
-    page.get_by_role("button", name="Copier le lien").click()
-    link = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
+    page.get_by_role("heading", name="Habitat participatif (France Loire)").wait_for()
+    # the person zooms in (a gesture), then copies the link
+    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("location.search.includes('z=')", timeout=10_000)
+    seen = map_view(page)
+    page.get_by_role("button", name="Copier le lien").first.click()
+    page.get_by_text("Lien copié dans le presse-papiers.").first.wait_for()
+    link = page.evaluate("navigator.clipboard.readText()")
     first.close()
     assert (
         "theme=habitat-participatif" in link and "fiche=habitat-participatif-france-loire" in link
     )
+    assert "z=" in link and "lat=" in link
     fresh = browser.new_context(viewport={"width": 1280, "height": 800})
     page = fresh.new_page()
     page.goto(link)
     wait_for_map(page)
     page.get_by_role("heading", name="Habitat participatif (France Loire)").wait_for()
-    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").is_visible()
+    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").first.is_visible()
+    got = map_view(page)
+    assert got[2] == seen[2]
+    assert abs(got[0] - seen[0]) < 0.001 and abs(got[1] - seen[1]) < 0.001
     fresh.close()
+
+
+def test_embed_code_and_embedded_view(browser, server, corpus):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server.url + "/carte?theme=budget-participatif")
+    wait_for_map(page)
+    page.get_by_role("button", name="Intégrer").click()
+    page.get_by_text("Code d'intégration copié dans le presse-papiers.").first.wait_for()
+    code = page.evaluate("navigator.clipboard.readText()")
+    src = re.search(r'src="([^"]+)"', code).group(1).replace("&amp;", "&")
+    assert code.startswith("<iframe") and "embed=true" in src and "theme=budget-participatif" in src
+    page.goto(src)
+    wait_for_map(page)
+    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").is_visible()
+    assert page.locator('[data-testid="stSidebar"]').count() == 0
+    assert page.get_by_role("link", name="Fiches").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    context.close()
 
 
 @pytest.mark.parametrize(
@@ -125,9 +262,10 @@ def test_search_ignores_accents(page, server, corpus, query, expected, requests_
     page.goto(server.url)
     wait_for_map(page)
     box = page.get_by_role("textbox", name="Recherche libre")
+    runs = script_runs(page)
     box.fill(query)
     box.press("Enter")
-    wait_idle(page)
+    wait_idle(page, after=runs)
     from fiches.filters import FilterState, apply_filters
 
     titles = list(apply_filters(corpus, FilterState(q=query))["titre"])
@@ -145,19 +283,29 @@ def test_screenshots_with_panel_open(browser, server, size):
     page = context.new_page()
     page.goto(server.url + "/?fiche=les-comites-locaux-de-concertation-vallogis")
     wait_for_map(page)
-    page.get_by_role("heading", name="Les Comités Locaux de Concertation (Vallogis)").wait_for()
-    page.wait_for_timeout(800)
+    heading = page.get_by_role("heading", name="Les Comités Locaux de Concertation (Vallogis)")
+    heading.wait_for()
+    drawn(page)
+    page.wait_for_load_state("networkidle")
+    # the map is framed on the fiche's places and names them
+    names = map_frame(page).evaluate(
+        "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
+    )
+    assert "Orléans" in names or "Loiret" in names
     page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}.png", full_page=False)
     page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}-full.png", full_page=True)
+    assert heading.is_visible()
     context.close()
 
 
 def test_every_page_renders_without_error(page, server, requests_log):
-    for name in ("Fiches", "Statistiques", "Importer", "À propos", "Carte"):
-        page.goto(server.url)
-        wait_idle(page)
-        page.get_by_role("link", name=name).click()
-        wait_idle(page)
+    page.goto(server.url)
+    wait_idle(page)
+    for name in ("Fiches", "Statistiques", "Dossier", "Comparer", "Synthèse", "Importer"):
+        runs = script_runs(page)
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name=name).click()
+        wait_idle(page, after=runs)
+        page.wait_for_function("document.querySelectorAll('h1').length === 1")  # stale ones gone
         assert page.locator('[data-testid="stException"]').count() == 0, name
 
 
@@ -166,32 +314,41 @@ def test_map_position_travels_in_the_link(browser, server):
     page = context.new_page()
     page.goto(server.url + "/?lat=47.3400&lon=0.6600&z=12")
     wait_for_map(page, markers=False)
-    page.wait_for_timeout(1500)
-    frame = page.frames[-1]
-    for candidate in page.frames:
-        if candidate.evaluate("typeof window.map !== 'undefined' && !!window.map.getCenter"):
-            frame = candidate
-    center = frame.evaluate(
-        "[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-    )
-    assert abs(center[0] - 47.34) < 0.01 and abs(center[1] - 0.66) < 0.01 and center[2] == 12
-    # panning writes the new position into the page URL, without a rerun
-    frame.evaluate("window.map.setView([46.58, 0.34], 11)")
-    page.wait_for_timeout(800)
-    assert "lat=46.5800" in page.url and "lon=0.3400" in page.url and "z=11" in page.url
+    frame = map_frame(page)
+    frame.wait_for_function("Math.abs(map.getCenter().lat - 47.34) < 0.01")
+    lat, lon, zoom = map_view(page)
+    assert abs(lat - 47.34) < 0.01 and abs(lon - 0.66) < 0.01 and zoom == 12
+    # a drag by the person writes the new position into the page URL, without a rerun
+    runs = script_runs(page)
+    box = page.locator(MAP_FRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 150, y + 80, steps=6)
+    page.mouse.up()
+    page.wait_for_function("!location.search.includes('lat=47.3400')", timeout=10_000)
+    lat, lon, _ = map_view(page)
+    assert f"lat={lat:.4f}" in page.url and f"lon={lon:.4f}" in page.url
+    assert script_runs(page) == runs
     context.close()
 
 
-def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
-    from tests.test_importer import NEW_DOCUMENT
+def test_recenter_returns_to_the_fitted_view(page, server, requests_log):
+    page.goto(server.url + "/?bailleur=Vallogis&lat=46.2&lon=-1.1&z=11")
+    wait_for_map(page, markers=False)
+    got = drawn(page)
+    assert not contains(map_bounds(page), got["bounds"])
+    page.frame_locator(MAP_FRAME).get_by_role("button", name="Recentrer").click()
+    map_frame(page).wait_for_function("!window.parent.location.search.includes('lat=')")
+    assert contains(map_bounds(page), got["bounds"])
 
+
+def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
     doc = tmp_path / "nouvelles-actions.txt"
     doc.write_text(NEW_DOCUMENT, encoding="utf-8")
     page.goto(server.url + "/importer")
-    wait_idle(page)
+    page.get_by_role("heading", name="Importer des fiches").wait_for()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(doc))
-    page.get_by_text("1 nouvelle(s), 1 mise(s) à jour").wait_for(timeout=30_000)
-    wait_idle(page)
     button = page.get_by_text("Télécharger fiches.csv mis à jour")
     button.wait_for(timeout=30_000)
     with page.expect_download() as download:
@@ -201,31 +358,26 @@ def test_import_page_in_the_browser(page, server, tmp_path, requests_log):
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "heading"),
     [
-        "/statistiques?bailleur=Vallogis",
-        "/fiches?fiche=habitat-participatif-france-loire",
-        "/a_propos?theme=vivre-ensemble",
+        ("/carte?theme=vivre-ensemble", "Carte des actions"),
+        ("/statistiques?bailleur=Vallogis", "Statistiques"),
+        ("/fiches?fiche=habitat-participatif-france-loire", "Fiches"),
+        ("/a_propos?theme=vivre-ensemble", "À propos"),
+        ("/dossier?bailleur=Vallogis", "Dossier"),
     ],
 )
-def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, path):
-    """The first visitor of a freshly started server arrives on a page, not on the map."""
-    from tests.browser.conftest import StreamlitServer
-
+def test_every_page_url_on_a_fresh_server(browser, path, heading):
+    """The first visitor of a freshly started server arrives on the page of the link."""
     fresh = StreamlitServer()
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(fresh.url + path)
-        wait_idle(page)
-        nav = page.locator('[data-testid="stSidebarNav"]')
-        nav.get_by_text("À propos", exact=True).wait_for(timeout=30_000)  # our menu
-        wait_idle(page)
-        assert nav.get_by_text("app", exact=True).count() == 0  # not the file names
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("link", name="À propos").wait_for(timeout=30_000)  # our menu
+        page.get_by_role("heading", name=heading, exact=False).first.wait_for(timeout=30_000)
+        assert sidebar.get_by_text("app", exact=True).count() == 0  # not the file names
         assert path.split("?")[1].split("=")[1].replace("+", " ")[:8] in page.url
-        heading = {"/statistiques": "Statistiques", "/fiches": "Fiches", "/a_propos": "À propos"}
-        assert page.get_by_role(
-            "heading", name=heading[path.split("?")[0]], exact=True
-        ).is_visible()
         assert page.get_by_text("Page not found").count() == 0
         page.close()
     finally:
@@ -234,10 +386,9 @@ def test_deep_link_on_a_fresh_server_opens_the_page_through_the_app(browser, pat
 
 def test_table_row_selection_opens_the_panel(page, server, requests_log):
     page.goto(server.url + "/fiches?theme=budget-participatif")
-    wait_idle(page)
     grid = page.locator('[data-testid="stDataFrame"]')
     grid.wait_for()
-    page.wait_for_timeout(1000)
+    grid.locator("canvas").first.wait_for()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)  # first row's selection cell
     title = "Co-produire avec les habitants : les budgets participatifs (Logiparc)"
@@ -245,18 +396,19 @@ def test_table_row_selection_opens_the_panel(page, server, requests_log):
     assert "fiche=co-produire-avec-les-habitants" in page.url
 
 
-def test_filter_change_keeps_the_map_and_its_view(page, server, requests_log):
-    """A filter change redraws the actions, not the map: the user's zoom and position stay."""
+def test_filter_change_keeps_the_map_and_the_view_the_person_chose(page, server, requests_log):
+    """A filter change redraws the actions, not the map: a view the person set stays."""
     page.goto(server.url)
     wait_for_map(page)
-    frame = next(f for f in page.frames if f.evaluate("typeof window.map !== 'undefined'"))
-    frame.evaluate("window.__marker = 'same map'; window.map.setView([47.39, 0.69], 10)")
-    page.wait_for_timeout(500)
-    open_filters(page, "Thème", "Vivre-ensemble et lien social")
-    page.wait_for_timeout(800)
-    frame = next(f for f in page.frames if f.evaluate("typeof window.map !== 'undefined'"))
+    frame = map_frame(page)
+    frame.evaluate("window.__marker = 'same map'")
+    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("location.search.includes('z=')", timeout=10_000)
+    zoom = map_view(page)[2]
+    choose(page, "Thème", "Vivre-ensemble et lien social")
+    frame = map_frame(page)
     assert frame.evaluate("window.__marker") == "same map"  # the iframe was not rebuilt
-    assert frame.evaluate("window.map.getZoom()") == 10
+    assert frame.evaluate("map.getZoom()") == zoom
 
 
 def test_click_on_a_departement_with_two_actions_offers_both(page, server, requests_log):
@@ -266,8 +418,55 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     area = frame.locator("path.leaflet-interactive")
     area.first.wait_for()
     assert area.count() == 1  # Indre-et-Loire, drawn as its contour, no pin
-    area.first.click(force=True)
-    page.get_by_text("Plusieurs actions dans ce département").wait_for(timeout=15_000)
+    assert area.first.get_attribute("aria-label").startswith("Indre-et-Loire (2 actions")
+    area.first.focus()
+    area.first.press("Enter")  # the keyboard opens it as a click does
+    choice = page.get_by_role("heading", name="Plusieurs actions dans ce département")
+    choice.wait_for(timeout=15_000)
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000
+    )
     page.get_by_role("button", name="Les Locataires référents (Val Touraine Habitat)").first.click()
     page.get_by_role("heading", name="Les Locataires référents (Val Touraine Habitat)").wait_for()
     assert page.get_by_text("au département").first.is_visible()
+
+
+def test_back_and_forward_move_between_opened_fiches(page, server, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    first, second = (
+        "Forum des locataires (Val Touraine Habitat)",
+        "Habitat participatif (France Loire)",
+    )
+    page.get_by_role("button", name=first, exact=True).click()
+    page.get_by_role("heading", name=first).wait_for()
+    page.get_by_text("Liste des actions").click()
+    page.get_by_role("button", name=second, exact=True).click()
+    page.get_by_role("heading", name=second).wait_for()
+    page.go_back()
+    page.get_by_role("heading", name=first).wait_for(timeout=15_000)
+    assert "fiche=forum-des-locataires" in page.url
+    page.go_forward()
+    page.get_by_role("heading", name=second).wait_for(timeout=15_000)
+
+
+def test_no_request_leaves_the_site_until_a_tile_basemap_is_picked(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    urls: list[str] = []
+    context.on("request", lambda r: urls.append(r.url))
+    # an online tile server is stood in for by the test (no machine here reaches it)
+    context.route(
+        "https://tile.openstreetmap.org/**",
+        lambda route: route.fulfill(status=200, content_type="image/png", body=b""),
+    )
+    page = context.new_page()
+    page.goto(server.url)
+    wait_for_map(page)
+    drawn(page)
+    assert [u for u in urls if not u.startswith("http://localhost")] == []
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-control-layers").hover()
+    frame.get_by_label("OpenStreetMap").check()
+    frame.locator("img.leaflet-tile").first.wait_for(state="attached", timeout=10_000)
+    assert any(u.startswith("https://tile.openstreetmap.org/") for u in urls)
+    context.close()

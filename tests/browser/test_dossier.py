@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, wait_idle
+from tests.helpers import SCREENSHOTS, wait_idle
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,14 @@ import io
 
 import pytest
 
-from tests.browser.conftest import MAP_FRAME, SCREENSHOTS, StreamlitServer, wait_for_map, wait_idle
-from tests.helpers import copy_data
+from tests.helpers import (
+    MAP_FRAME,
+    SCREENSHOTS,
+    StreamlitServer,
+    copy_data,
+    wait_for_map,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
