@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 import nh3
 import pandas as pd
@@ -30,12 +31,18 @@ def section_heading(fiche: pd.Series, key: str) -> str:
 
 
 def fiche_facts(
-    fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
 ) -> dict[str, list[str]]:
     """The curated facts of a fiche, as escaped Markdown lines, by kind.
 
     Kinds: bailleur, porteurs, themes (one label each), periode, lieux (one line each,
-    « nom — précision (note) »). Shared by the detail panel and the downloads.
+    « nom — précision (note) », then one italic line per place that could not be read,
+    from ``unread``: see ``Corpus.unread_places``). Shared by the detail panel and the
+    downloads.
     """
     bailleurs = split_list(fiche["bailleurs"])
     porteurs = split_list(fiche["porteurs"])
@@ -51,13 +58,20 @@ def fiche_facts(
             f"**{escape_md(p.nom)}** — {escape_md(p.precision)}"
             + (f" ({escape_md(p.note)})" if p.note else "")
             for p in places.itertuples()
-        ],
+        ]
+        + [f"*{escape_md(line)}*" for line in unread],
     }
 
 
-def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+def fiche_markdown(
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
+) -> str:
     """The whole fiche as Markdown (metadata escaped, sections as stored)."""
-    facts = fiche_facts(fiche, places, theme_labels)
+    facts = fiche_facts(fiche, places, theme_labels, unread=unread)
     meta = [f"**Bailleur** : {facts['bailleur'][0]}"]
     meta += [f"**Porteurs** : {line}" for line in facts["porteurs"]]
     if facts["themes"]:
@@ -151,9 +165,15 @@ def _list_html(lines: list[str]) -> str:
     return "".join(out)
 
 
-def fiche_html(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+def fiche_html(
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
+) -> str:
     """A printable, self-contained HTML page of the fiche, sanitised."""
-    md = fiche_markdown(fiche, places, theme_labels)
+    md = fiche_markdown(fiche, places, theme_labels, unread=unread)
     body = nh3.clean(
         markdown_to_html(md.replace("\n---\n", "\n\n")),
         tags=_ALLOWED_TAGS,
