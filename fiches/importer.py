@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiches import paths
-from fiches.build import BuildResult, Source, build, load_sources
+from fiches.build import BuildResult, Source, build, group_warnings, load_sources
 from fiches.parse import ParsedDocument, parse_document
 from fiches.schema import FICHE_COLUMNS
 from fiches.store import data_lock, read_table, write_atomic
@@ -53,7 +53,9 @@ class ImportPlan:
         lines += [f"  ~ mise à jour : {fid}" for fid in self.changed]
         if self.unchanged:
             lines.append(f"  = inchangée(s) : {len(self.unchanged)}")
-        lines += [f"  ! {w}" for w in self.result.warnings]
+        for group in group_warnings(self.result.warnings):
+            lines.append(f"  ! {group.headline}")
+            lines += [f"      {item}" for item in group.items]
         return "\n".join(lines)
 
 
