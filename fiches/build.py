@@ -24,6 +24,7 @@ from fiches.geocode import (
     without_article,
 )
 from fiches.markup import URL_RE, link_target, markdown_to_plain
+from fiches.notices import fr_int
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
 from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, precision_label
 from fiches.store import join_list, to_csv_text
@@ -39,11 +40,51 @@ class Source:
     reference: str
 
 
+# Kinds of build warnings: (one, several) as a count reads them, « 2 000 fiches sans curation ».
+WARNING_KINDS = {
+    "sans_curation": (
+        "fiche sans curation (facettes vides)",
+        "fiches sans curation (facettes vides)",
+    ),
+    "lieu_non_resolu": ("lieu non résolu", "lieux non résolus"),
+    "curation_inutilisee": (
+        "fiche de curation.toml absente des documents",
+        "fiches de curation.toml absentes des documents",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    kind: str  # a key of WARNING_KINDS
+    text: str  # French, names the fiche or place
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    headline: str  # « 2 000 fiches sans curation (facettes vides) »
+    items: list[str]
+
+
+def group_warnings(warnings: list[BuildWarning]) -> list[WarningGroup]:
+    """Warnings by kind, with their count, in the order of ``WARNING_KINDS``."""
+    groups = []
+    for kind, (one, several) in WARNING_KINDS.items():
+        items = [w.text for w in warnings if w.kind == kind]
+        if items:
+            label = one if len(items) == 1 else several
+            groups.append(WarningGroup(f"{fr_int(len(items))} {label}", items))
+    return groups
+
+
 @dataclass
 class BuildResult:
     fiches: list[dict[str, str]]
     places: list[dict[str, str]]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[BuildWarning] = field(default_factory=list)
 
     def fiches_csv(self) -> str:
         return to_csv_text(self.fiches, FICHE_COLUMNS)
@@ -149,7 +190,7 @@ def build_tables(
     entries: dict[str, tuple[Source, ParsedFiche, int]] = {}  # id -> (source, fiche, rank)
     position: dict[str, tuple[int, int]] = {}  # where a fiche first appeared: it stays there
     by_title: dict[str, str] = {}
-    warnings: list[str] = []
+    warnings: list[BuildWarning] = []
     for doc_rank, (source, doc) in enumerate(docs):
         for fiche_rank, fiche in enumerate(doc.fiches):
             title_key = fold(fiche.title)
@@ -167,7 +208,10 @@ def build_tables(
     unknown = sorted(set(curation.fiches) - set(entries))
     for fid in unknown:
         warnings.append(
-            f"curation.toml : fiche « {fid} » absente des documents (curation inutilisée)"
+            BuildWarning(
+                "curation_inutilisee",
+                f"curation.toml : fiche « {fid} » absente des documents (curation inutilisée)",
+            )
         )
 
     fiches_rows: list[dict[str, str]] = []
@@ -178,13 +222,22 @@ def build_tables(
         curated_places = cur.places if cur else detect_places(fiche, gazetteer)
         if cur is None:
             cur = FicheCuration()
-            warnings.append(f"fiche « {fiche.title} » ({fid}) : pas de curation (facettes vides)")
+            warnings.append(
+                BuildWarning(
+                    "sans_curation",
+                    f"fiche « {fiche.title} » ({fid}) : pas de curation (facettes vides)",
+                )
+            )
         resolved = []
         for rank, place in enumerate(curated_places, start=1):
             loc, extra = resolve_place(place, geocoder, gazetteer)
             note = "; ".join(x for x in (place.note, extra) if x)
             if loc is None:
-                warnings.append(f"fiche {fid} : lieu « {place.nom} » non résolu")
+                warnings.append(
+                    BuildWarning(
+                        "lieu_non_resolu", f"fiche {fid} : lieu « {place.nom} » non résolu"
+                    )
+                )
             resolved.append(_place_row(fid, rank, place, loc, note, gazetteer))
         places_rows.extend(resolved)
         fiches_rows.append(_fiche_row(fid, source, fiche, fiche_rank, cur, resolved))

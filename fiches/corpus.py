@@ -17,8 +17,9 @@ import pyarrow.compute as pc
 
 from fiches import paths
 from fiches.curation import Theme, load_curation
+from fiches.notices import skipped_notices, unread_places
 from fiches.schema import LIST_SEPARATOR, MULTI_VALUED, SECTION_KEYS
-from fiches.store import load_tables
+from fiches.store import Skipped, load_checked
 from fiches.text import search_keys
 
 
@@ -29,12 +30,14 @@ class Corpus:
     themes: dict[str, Theme]
     contours: dict
     departements: dict[str, str] = field(default_factory=dict)  # code -> name
-    warnings: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # rows left out at load
+    fiches_in_file: int = 0  # fiche rows the file holds, shown or not (0: len(fiches))
     # département code -> (name, lat, lon) of its préfecture, for the map's place names
     prefectures: dict[str, tuple[str, float, float]] = field(default_factory=dict)
     _options: dict[str, list[str]] = field(default_factory=dict)
     _search: dict[str, pd.Series] = field(default_factory=dict)
     _contours: dict[str, dict[str, dict]] = field(default_factory=dict)
+    _notices: list[str] | None = None
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
     SEARCH_KEYS: ClassVar[tuple[str, ...]] = (*SECTION_KEYS, "meta")
@@ -69,6 +72,24 @@ class Corpus:
                 )
             ]
         return pd.Series(search_keys(texts), index=self.fiches.index, dtype="str")
+
+    @property
+    def total_in_file(self) -> int:
+        """Fiches the data file holds, readable or not: counts say « 12 actions sur 13 »."""
+        return max(self.fiches_in_file, len(self.fiches))
+
+    @property
+    def notices(self) -> list[str]:
+        """What the load left out, in French, one notice per problem (see ``notices``)."""
+        if self._notices is None:
+            titles = self.fiches["titre"]
+            named = {s.fiche_id for s in self.skipped} & set(titles.index)
+            self._notices = skipped_notices(self.skipped, {f: titles[f] for f in named})
+        return self._notices
+
+    def unread_places(self, fiche_id: str) -> list[str]:
+        """Sentences for the panel of a fiche: its places that could not be read."""
+        return unread_places(self.skipped, fiche_id)
 
     @property
     def ids(self) -> list[str]:
@@ -137,11 +158,18 @@ def build_corpus(
     themes: dict[str, Theme],
     contours: dict,
     departements: dict[str, str] | None = None,
-    warnings: list[str] | None = None,
+    skipped: list[Skipped] | None = None,
+    fiches_in_file: int = 0,
 ) -> Corpus:
     fiches = fiches.set_index("id", drop=False)
     corpus = Corpus(
-        fiches, places, themes, contours, dict(departements or {}), list(warnings or [])
+        fiches,
+        places,
+        themes,
+        contours,
+        dict(departements or {}),
+        list(skipped or []),
+        fiches_in_file,
     )
     for column in MULTI_VALUED:
         corpus.options(column)  # computed once, at load
@@ -150,7 +178,7 @@ def build_corpus(
 
 def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpus:
     """Load and validate the committed tables; raises DataError or CurationError."""
-    fiches, places, warnings = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    tables = load_checked(data_dir / "fiches.csv", data_dir / "places.csv")
     curation = load_curation(data_dir / "curation.toml")
     with open(geo_dir / "contours.geojson", encoding="utf-8") as fh:
         contours = json.load(fh)
@@ -163,12 +191,13 @@ def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpu
         if r.get("prefecture_lat")
     }
     corpus = build_corpus(
-        fiches,
-        places,
+        tables.fiches,
+        tables.places,
         themes=curation.themes,
         contours=contours,
         departements=departements,
-        warnings=warnings,
+        skipped=tables.skipped,
+        fiches_in_file=tables.fiches_in_file,
     )
     corpus.prefectures = prefectures
     return corpus

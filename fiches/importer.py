@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fiches import paths
-from fiches.build import BuildResult, Source, build_tables, load_sources, read_documents
+from fiches.build import (
+    BuildResult,
+    Source,
+    build_tables,
+    group_warnings,
+    load_sources,
+    read_documents,
+)
 from fiches.curation import load_curation
 from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
@@ -66,7 +73,9 @@ class ImportPlan:
         lines += [f"  ~ mise à jour : {fid}" for fid in self.changed]
         if self.unchanged:
             lines.append(f"  = inchangée(s) : {len(self.unchanged)}")
-        lines += [f"  ! {w}" for w in self.result.warnings]
+        for group in group_warnings(self.result.warnings):
+            lines.append(f"  ! {group.headline}")
+            lines += [f"      {item}" for item in group.items]
         return "\n".join(lines)
 
 

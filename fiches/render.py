@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 import nh3
 import pandas as pd
@@ -31,14 +32,19 @@ def section_heading(fiche: pd.Series, key: str) -> str:
 
 
 def fiche_facts(
-    fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
 ) -> dict[str, list[str]]:
     """The curated facts of a fiche, as escaped Markdown lines, by kind.
 
     Kinds: bailleur, porteurs, themes (one label each), periode, lieux (one line each,
     « nom — précision (note) », the precision telling a sourced point from an approximate
-    area, the commune, the département, and saying when the fiche does not name it).
-    Shared by the detail panel and the downloads.
+    area, the commune, the département, and saying when the fiche does not name it), then
+    one italic line per place that could not be read, from ``unread``: see
+    ``Corpus.unread_places``). Shared by the detail panel and the downloads.
     """
     bailleurs = split_list(fiche["bailleurs"])
     porteurs = split_list(fiche["porteurs"])
@@ -54,7 +60,8 @@ def fiche_facts(
             f"**{escape_md(p.nom)}** — {escape_md(place_precision(p))}"
             + (f" ({escape_md(p.note)})" if p.note else "")
             for p in places.itertuples()
-        ],
+        ]
+        + [f"*{escape_md(line)}*" for line in unread],
     }
 
 
@@ -72,9 +79,15 @@ def place_precision(place) -> str:
     )
 
 
-def fiche_markdown(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+def fiche_markdown(
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
+) -> str:
     """The whole fiche as Markdown (metadata escaped, sections as stored)."""
-    facts = fiche_facts(fiche, places, theme_labels)
+    facts = fiche_facts(fiche, places, theme_labels, unread=unread)
     meta = [f"**Bailleur** : {facts['bailleur'][0]}"]
     meta += [f"**Porteurs** : {line}" for line in facts["porteurs"]]
     if facts["themes"]:
@@ -180,9 +193,15 @@ def safe_html(md: str) -> str:
     )
 
 
-def fiche_html(fiche: pd.Series, places: pd.DataFrame, theme_labels: dict[str, str]) -> str:
+def fiche_html(
+    fiche: pd.Series,
+    places: pd.DataFrame,
+    theme_labels: dict[str, str],
+    *,
+    unread: Sequence[str] = (),
+) -> str:
     """A printable, self-contained HTML page of the fiche, sanitised."""
-    md = fiche_markdown(fiche, places, theme_labels)
+    md = fiche_markdown(fiche, places, theme_labels, unread=unread)
     body = safe_html(md.replace("\n---\n", "\n\n"))
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'

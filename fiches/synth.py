@@ -123,3 +123,33 @@ def generate(
     )
     (out_dir / "raw").mkdir(exist_ok=True)
     return out_dir
+
+
+def document(n: int, *, seed: int = 2015, gazetteer: Gazetteer | None = None) -> str:
+    """A well-formed source document of ``n`` short fiches, in the format of ``data/raw/``
+    (for the import benchmark: 10,000 fiches stay under the 2 MB upload limit)."""
+    rng = random.Random(seed)
+    gazetteer = gazetteer or Gazetteer()
+    communes = [c.nom for c in gazetteer.communes.values() if c.population]
+    titles = [f"Action synthétique {i + 1}" for i in range(n)]
+    lines = [
+        "Fiches d'expériences",
+        "",
+        "« Actions synthétiques » pour les mesures de performance",
+        "",
+        "Publiées le 1 décembre 2026",
+        "",
+        "Sommaire",
+        "",
+        *(f"- *{t}*" for t in titles),
+        "",
+    ]
+    for title in titles:
+        lines += [
+            title,
+            "",
+            "Quoi ? > Objet de l'action\tRéunir les locataires.",
+            f"Où ? > lieu/périmètre de l'action\t{rng.choice(communes)}.",
+            "",
+        ]
+    return "\n".join(lines)

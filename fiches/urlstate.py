@@ -121,7 +121,7 @@ def parse_query(
     if lat is not None or lon is not None or z is not None:
         try:
             flat, flon, iz = float(lat or "nan"), float(lon or "nan"), float(z or "nan")
-            iz = round(iz * 4) / 4 if math.isfinite(iz) else iz  # quarter steps, as the map
+            iz = round(iz * 4) / 4 if abs(iz) < 100 else iz  # quarter steps, as the map
             ok = (
                 math.isfinite(flat)
                 and math.isfinite(flon)

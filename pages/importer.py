@@ -8,9 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from fiches import ui
+from fiches.build import group_warnings
 from fiches.importer import MAX_DOCUMENT_BYTES, DocumentRefused, decode_document, plan_import
 from fiches.markup import escape_md
+from fiches.notices import fr_int
 from fiches.parse import ParseError
+
+LISTED = 200  # warnings listed on the page, per kind; the rest is downloaded
 
 ui.context()
 st.title("Importer des fiches")
@@ -38,8 +42,9 @@ except (ParseError, DocumentRefused) as exc:
     st.stop()
 
 st.success(
-    f"{len(plan.document.fiches)} fiche(s) lue(s) : {len(plan.added)} nouvelle(s), "
-    f"{len(plan.changed)} mise(s) à jour, {len(plan.unchanged)} inchangée(s)."
+    f"{fr_int(len(plan.document.fiches))} fiche(s) lue(s) : {fr_int(len(plan.added))}"
+    f" nouvelle(s), {fr_int(len(plan.changed))} mise(s) à jour,"
+    f" {fr_int(len(plan.unchanged))} inchangée(s)."
 )
 if plan.kind == "same":
     st.info(
@@ -51,8 +56,20 @@ elif plan.kind == "revision":
         f"Nouvelle version d'un document connu : ses fiches sont mises à jour sous la même"
         f" source (« {escape_md(plan.source.id)} »)."
     )
-for warning in plan.result.warnings:
-    st.warning(escape_md(warning))
+# one line per kind, its count first; the list itself folded (thousands of lines)
+for i, group in enumerate(group_warnings(plan.result.warnings)):
+    st.warning(escape_md(group.headline))
+    with st.expander(f"Voir la liste ({fr_int(len(group.items))})"):
+        st.markdown("\n".join(f"- {escape_md(item)}" for item in group.items[:LISTED]))
+        if len(group.items) > LISTED:
+            st.caption(f"… et {fr_int(len(group.items) - LISTED)} autres.")
+            st.download_button(
+                "Télécharger la liste complète",
+                "\n".join(group.items) + "\n",
+                f"avertissements-{i + 1}.txt",
+                "text/plain",
+                key=f"import-warnings-{i}",
+            )
 
 new_ids = set(plan.added) | set(plan.changed)
 rows = [r for r in plan.result.fiches if r["id"] in new_ids]

@@ -3,7 +3,10 @@
 Each session opens the dashboard in headless Chromium, then until the deadline filters
 (search text, thème through the URL) and opens fiches from the list. Traffic stays on
 127.0.0.1; the script stops by itself. Run: ``make load`` (30 sessions, 2 minutes).
-Prints ``name value unit`` lines: sessions held, actions, errors, server memory.
+Prints ``name value unit`` lines: sessions held, actions, errors, and the server's memory
+(RSS sampled every 2 s): at start (warm, no session), plateau (median of the second half),
+end (last sample before the sessions close), peak, and the slope over the second half of
+the run (least squares, MB/min), so that a leak shows as a number.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +32,23 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def rss_figures(samples: list[tuple[float, float]], seconds: float) -> dict:
+    """Start, plateau, end, peak (MB) and the slope over the second half (MB/min) of
+    ``(seconds since start, MB)`` samples."""
+    second_half = [(t, mb) for t, mb in samples if t >= seconds / 2] or samples[-1:]
+    if len(second_half) >= 2 and len({t for t, _ in second_half}) >= 2:
+        slope = statistics.linear_regression(*zip(*second_half, strict=True)).slope * 60
+    else:
+        slope = float("nan")
+    return {
+        "start": (samples[0][1], "MB"),
+        "plateau": (statistics.median(mb for _, mb in second_half), "MB"),
+        "end": (samples[-1][1], "MB"),
+        "peak": (max(mb for _, mb in samples), "MB"),
+        "slope_second_half": (slope, "MB/min"),
+    }
 
 
 async def session(browser, url: str, deadline: float, seed: int, stats: dict) -> None:
@@ -84,14 +105,17 @@ async def run(sessions: int, seconds: float) -> int:
             await asyncio.sleep(2)
             baseline = rss_mb(server.proc.pid)
             stats = {"held": 0, "actions": 0, "errors": 0, "messages": []}
-            peak = baseline
-            deadline = time.monotonic() + seconds
+            started = time.monotonic()
+            samples: list[tuple[float, float]] = [(0.0, baseline)]  # (s since start, MB)
+            deadline = started + seconds
             tasks = [
                 asyncio.create_task(session(browser, server.url + "/", deadline, i, stats))
                 for i in range(sessions)
             ]
             while not all(t.done() for t in tasks):
-                peak = max(peak, rss_mb(server.proc.pid))
+                now = time.monotonic()
+                if now <= deadline:  # after the deadline, sessions are closing
+                    samples.append((now - started, rss_mb(server.proc.pid)))
                 await asyncio.sleep(2)
                 if time.monotonic() > deadline + 180:  # hard stop, whatever happens
                     for t in tasks:
@@ -103,9 +127,11 @@ async def run(sessions: int, seconds: float) -> int:
         print(f"load_duration {seconds:.0f} s")
         print(f"load_actions {stats['actions']} actions")
         print(f"load_errors {stats['errors']} errors")
-        print(f"server_rss_baseline {baseline:.1f} MB")
-        print(f"server_rss_peak {peak:.1f} MB")
-        print(f"server_rss_per_session {(peak - baseline) / max(stats['held'], 1):.2f} MB")
+        memory = rss_figures(samples, seconds)
+        for name, (value, unit) in memory.items():
+            print(f"server_rss_{name} {value:.2f} {unit}")
+        per_session = (memory["plateau"][0] - baseline) / max(stats["held"], 1)
+        print(f"server_rss_per_session {per_session:.2f} MB")
         for message in stats["messages"][:5]:
             print(f"# {message}")
         return 0 if stats["errors"] == 0 and stats["held"] == sessions else 1

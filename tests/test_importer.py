@@ -198,3 +198,30 @@ def test_a_revised_document_updates_its_fiches_under_the_same_source(data_dir, t
     assert "(édition revue)" in fiches.iloc[0]["section_lieu"]
     assert (data_dir / "sources.toml").read_bytes() == sources_before
     assert sorted(p.name for p in (data_dir / "raw").iterdir()) == [name]
+
+
+def test_bulk_import_warnings_are_grouped_by_kind_with_their_count(data_dir):
+    from fiches.build import BuildWarning, group_warnings
+    from fiches.synth import document
+
+    plan = plan_import(document(120), "actions-synthetiques.txt", data_dir=data_dir)
+    groups = group_warnings(plan.result.warnings)
+    assert [g.headline for g in groups] == ["120 fiches sans curation (facettes vides)"]
+    assert len(groups[0].items) == 120
+    summary = plan.summary().splitlines()
+    assert summary[0].startswith("Document « actions-synthetiques.txt » : 120 fiche(s)")
+    assert "  ! 120 fiches sans curation (facettes vides)" in summary
+    one = group_warnings([BuildWarning("lieu_non_resolu", "fiche x : lieu « y » non résolu")])
+    assert [g.headline for g in one] == ["1 lieu non résolu"]
+    thousands = group_warnings([BuildWarning("sans_curation", "…")] * 2000)
+    assert thousands[0].headline == "2\u202f000 fiches sans curation (facettes vides)"
+
+
+def test_every_build_warning_kind_has_its_labels():
+    import re
+    from pathlib import Path
+
+    from fiches import build
+
+    used = set(re.findall(r'BuildWarning\(\s*"(\w+)"', Path(build.__file__).read_text()))
+    assert used == set(build.WARNING_KINDS)

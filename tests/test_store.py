@@ -11,8 +11,9 @@ from fiches.store import DataError, load_tables, read_table, validate_fiches, wr
 
 @pytest.fixture
 def tables(tmp_path):
-    fiches = tmp_path / "fiches.csv"
-    places = tmp_path / "places.csv"
+    (tmp_path / "data").mkdir()
+    fiches = tmp_path / "data" / "fiches.csv"
+    places = tmp_path / "data" / "places.csv"
     fiches.write_bytes(paths.FICHES_CSV.read_bytes())
     places.write_bytes(paths.PLACES_CSV.read_bytes())
     return fiches, places
@@ -76,10 +77,11 @@ def _edit_place(places, row: int, column: str, value: str):
         (
             "lat",
             "12.5",
-            r"places\.csv, ligne 3, colonne lat : coordonnée absente, invalide ou hors de France « 12\.5 »",
+            r"data/places\.csv, ligne 3, colonne lat : coordonnée hors de France « 12\.5 »",
         ),
-        ("lon", "nan", r"places\.csv, ligne 3, colonne lon : .*« nan »"),
-        ("lat", "quarante-six", r"places\.csv, ligne 3, colonne lat"),
+        ("lon", "nan", r"places\.csv, ligne 3, colonne lon : coordonnée non numérique « nan »"),
+        ("lat", "quarante-six", r"ligne 3, colonne lat : coordonnée non numérique « quarante-s"),
+        ("lat", "", r"places\.csv, ligne 3, colonne lat : coordonnée absente"),
         ("niveau", "planète", r"places\.csv, ligne 3, colonne niveau : niveau inconnu « planète »"),
         ("fiche_id", "inconnue", r"places\.csv, ligne 3, colonne fiche_id : fiche inconnue"),
     ],
@@ -98,7 +100,7 @@ def test_truncated_last_line_is_skipped_with_a_warning(tables):
     places.write_text(text[: text.rstrip("\n").rfind(",")], encoding="utf-8")
     _, loaded, warnings = load_tables(fiches, places)
     assert len(loaded) == 22
-    assert warnings and "places.csv, ligne 24" in warnings[0] and "tronquée" in warnings[0]
+    assert warnings and "data/places.csv, ligne 24 :" in warnings[0] and "tronquée" in warnings[0]
 
 
 def test_bad_year_skips_the_fiche(tables):

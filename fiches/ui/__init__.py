@@ -16,6 +16,7 @@ from fiches.ui.data import check_assets, corpus, map_dataset
 from fiches.ui.pages_mode import leave_legacy_pages_mode
 from fiches.ui.panel import (
     count_line,
+    data_notices,
     fiche_list,
     fiche_panel,
     page_script,
@@ -44,6 +45,7 @@ __all__ = [
     "corpus",
     "count_line",
     "data_dir",
+    "data_notices",
     "default_tiles",
     "fiche_list",
     "fiche_panel",

@@ -26,8 +26,14 @@ from fiches.ui.state import (
 def count_line(ctx: Context) -> str:
     """« N actions sur T »: T counts every fiche the data holds."""
     n = len(ctx.filtered)
-    total = getattr(ctx.corpus, "total_in_file", None) or len(ctx.corpus.fiches)
+    total = ctx.corpus.total_in_file
     return f"**{n} action{'s' if n > 1 else ''} sur {total}**"
+
+
+def data_notices(ctx: Context) -> None:
+    """What the load left out (damaged rows), said at the top of every page."""
+    for notice in ctx.corpus.notices:
+        st.warning(escape_md(notice), icon=":material/warning:")
 
 
 def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
@@ -111,8 +117,9 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
     fiche = c.fiches.loc[fid]
     places = c.places[c.places["fiche_id"] == fid]
     theme_labels = {t: c.theme_label(t) for t in c.themes}
+    unread = c.unread_places(fid)
     with st.container(border=True, key=panel_key(key, fid)):
-        facts = fiche_facts(fiche, places, theme_labels)
+        facts = fiche_facts(fiche, places, theme_labels, unread=unread)
         st.markdown(f"## {escape_md(fiche['titre'])}")
         st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
         for line in facts["porteurs"]:
@@ -145,7 +152,7 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             # built on demand, when the button is pressed, not on every rerun
             cols[0].download_button(
                 "Fiche HTML",
-                partial(fiche_html, fiche, places, theme_labels),
+                partial(fiche_html, fiche, places, theme_labels, unread=unread),
                 icon=":material/download:",
                 help="Page imprimable de la fiche complète",
                 file_name=f"{fid}.html",
@@ -155,7 +162,7 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             )
             cols[1].download_button(
                 "Markdown",
-                partial(fiche_markdown, fiche, places, theme_labels),
+                partial(fiche_markdown, fiche, places, theme_labels, unread=unread),
                 icon=":material/download:",
                 help="Texte de la fiche complète en Markdown",
                 file_name=f"{fid}.md",

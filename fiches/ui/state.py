@@ -190,19 +190,45 @@ def url_changed_outside() -> bool:
     return written is None or _without_position(_current_query()) != written
 
 
+def _keys_sent_by_browser() -> set[str]:
+    """Keys of the widgets whose value the browser sent with this run.
+
+    A page left open while the server restarts reconnects to a new session but keeps its
+    widgets, and sends their values with the person's next action: the latest intent,
+    which wins over the URL (written by the server only after a run). On a fresh page
+    load the browser sends none. Streamlit keeps them by widget id (``$$ID-<hash>-<key>``)
+    in internal state; no public API exposes them before the widget is drawn. Guarded by
+    ``tests/browser/test_restart.py``.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    run = get_script_run_ctx()
+    try:
+        ids = list(run.session_state._state._new_widget_state.states) if run else []
+    except AttributeError:  # another Streamlit version: the URL alone
+        return set()
+    return {wid.rsplit("-", 1)[-1] for wid in ids if wid.startswith("$$ID-")}
+
+
 def init_from_url(c: Corpus) -> None:
-    """Set every filter and view key from the URL (unknown values dropped, with notices)."""
+    """Set every filter and view key from the URL (unknown values dropped, with notices),
+    except the widgets whose value the browser has just sent."""
     state, view, notices = parse_query(
         _current_query(), options=_options(c), fiche_ids=c.ids, year_range=c.years()
     )
-    for spec in LIST_FILTERS:
-        st.session_state[Session.filter_key(spec.field)] = list(getattr(state, spec.field))
+    values: dict[str, object] = {
+        Session.filter_key(spec.field): list(getattr(state, spec.field)) for spec in LIST_FILTERS
+    }
     if c.years():
-        session.years = state.years or c.years()
-    session.q = state.q
-    session.section = state.section
+        values[Session.years.key] = state.years or c.years()
+    values[Session.q.key] = state.q
+    values[Session.section.key] = state.section
+    values[Session.color_by.key] = view.color_by
+    sent = _keys_sent_by_browser()
+    for key, value in values.items():
+        if key not in sent:
+            st.session_state[key] = value
     session.fiche = view.fiche
-    session.color_by = view.color_by
     session.map_center = view.center
     session.map_zoom = view.zoom
     if view.fiche and view.center is None:

@@ -1,0 +1,18 @@
+"""The load test's memory figures: a leak shows as a slope."""
+
+from __future__ import annotations
+
+import math
+
+from scripts.load import rss_figures
+
+
+def test_flat_memory_has_no_slope_and_a_leak_has_one():
+    flat = [(t, 200.0) for t in range(0, 121, 2)]
+    figures = rss_figures([(0.0, 170.0), *flat[1:]], 120)
+    assert figures["start"] == (170.0, "MB")
+    assert figures["plateau"] == (200.0, "MB")
+    assert figures["slope_second_half"][0] == 0
+    leak = [(t, 200.0 + t / 60 * 3) for t in range(0, 121, 2)]  # 3 MB per minute
+    assert math.isclose(rss_figures(leak, 120)["slope_second_half"][0], 3.0)
+    assert rss_figures(leak, 120)["end"] == (206.0, "MB")
