@@ -55,6 +55,6 @@ if ui.session.goto_compare:  # « Ajouter à la comparaison »
         st.switch_page(COMPARER, query_params=ui.compare_query(ctx))
 try:
     navigation.run()
-    ui.page_script(focus=ui.take_focus())
-finally:  # st.stop() in a page raises: the run still counts
+    ui.end_of_run()  # pages that stop early end their run with ui.stop()
+finally:
     ui.record_run_time(time.perf_counter() - started)

@@ -53,7 +53,7 @@ if len(chosen) < 2:
         "Choisissez deux ou trois fiches dans la liste ci-dessus (ou « Ajouter à la"
         " comparaison » depuis une fiche ouverte). Le lien de la page garde ce choix."
     )
-    st.stop()
+    ui.stop()
 
 comparison = compare(c, chosen)
 short = [t if len(t) <= 40 else t[:39] + "…" for t in comparison.titles]

@@ -23,7 +23,7 @@ st.title("Dossier")
 st.markdown(ui.count_line(ctx))
 if ctx.filtered.empty:
     st.info("Aucune action ne correspond à ces filtres : le dossier serait vide.")
-    st.stop()
+    ui.stop()
 
 ids = tuple(ctx.filtered.index)
 n = len(ids)
@@ -39,7 +39,7 @@ if n > MAX_FICHES:
         f"Un dossier compte au plus {MAX_FICHES} fiches (environ trois pages chacune)."
         " Affinez la sélection avec les filtres."
     )
-    st.stop()
+    ui.stop()
 
 base = dashboard_base(st.context.url, "dossier")
 key = (ids, title, base, date.today())
@@ -57,7 +57,7 @@ if built is None or built[0] != key:
             f"Cette sélection compte {n} fiches (plus de {CONFIRM_ABOVE}) : le document sera"
             " long et sa construction peut prendre quelques secondes."
         )
-        st.stop()
+        ui.stop()
     with st.spinner("Construction du dossier…"):
         document = build_dossier(
             c,

@@ -32,14 +32,14 @@ upload = st.file_uploader(
     key="import_file",
 )
 if upload is None:
-    st.stop()
+    ui.stop()
 
 try:
     text = decode_document(upload.getvalue(), upload.name)
     plan = plan_import(text, upload.name, data_dir=ui.data_dir())
 except (ParseError, DocumentRefused) as exc:
     st.error(f"Import impossible : {escape_md(str(exc))}")
-    st.stop()
+    ui.stop()
 
 st.success(
     f"{fr_int(len(plan.document.fiches))} fiche(s) lue(s) : {fr_int(len(plan.added))}"

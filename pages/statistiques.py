@@ -13,7 +13,7 @@ st.title("Statistiques")
 st.markdown(ui.count_line(ctx))
 if ctx.filtered.empty:
     st.info("Aucune action ne correspond à ces filtres.")
-    st.stop()
+    ui.stop()
 
 charts = {
     "Par thème": counts_by(ctx.filtered, "themes", label=c.theme_label),

@@ -23,7 +23,7 @@ st.caption(
 )
 if ctx.filtered.empty:
     st.info("Aucune action ne correspond à ces filtres.")
-    st.stop()
+    ui.stop()
 
 digest = build_digest(c, ctx.filtered)
 base = dashboard_base(st.context.url, "synthese")

@@ -17,12 +17,14 @@ from fiches.ui.pages_mode import leave_legacy_pages_mode
 from fiches.ui.panel import (
     count_line,
     data_notices,
+    end_of_run,
     fiche_list,
     fiche_panel,
     page_script,
     page_style,
     panel_selector,
     share_buttons,
+    stop,
 )
 from fiches.ui.sidebar import sidebar
 from fiches.ui.state import (
@@ -47,6 +49,7 @@ __all__ = [
     "data_dir",
     "data_notices",
     "default_tiles",
+    "end_of_run",
     "fiche_list",
     "fiche_panel",
     "map_dataset",
@@ -60,6 +63,7 @@ __all__ = [
     "session",
     "share_buttons",
     "sidebar",
+    "stop",
     "take_focus",
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import partial
+from typing import NoReturn
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
 from fiches.ui.state import (
+    MAP_SELECTOR,
     PAGE_SIZE,
     Context,
     add_to_comparison,
@@ -20,6 +22,7 @@ from fiches.ui.state import (
     select_fiche,
     session,
     show_on_map,
+    take_focus,
 )
 
 
@@ -77,6 +80,18 @@ def page_script(**call) -> None:
         "window.FichePage && FichePage.flush();</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def end_of_run() -> None:
+    """What every run ends with: ``page.js`` (language, focus, run count)."""
+    page_script(focus=take_focus())
+
+
+def stop() -> NoReturn:
+    """End this run early (``st.stop``), ending it as every run ends."""
+    end_of_run()
+    st.stop()
+    raise AssertionError("unreachable: st.stop() ends the run")
 
 
 def page_style() -> None:
@@ -175,4 +190,9 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             text = fiche[f"section_{section}"]
             st.markdown(text if text else "*Rubrique vide dans la fiche.*")
         st.caption(f"Source : {escape_md(fiche['source'])}")
-        st.button("Fermer la fiche", key=f"{key}-close", on_click=close_fiche)
+        st.button(
+            "Fermer la fiche",
+            key=f"{key}-close",
+            on_click=close_fiche,
+            kwargs={"focus": MAP_SELECTOR if key == "carte" else ""},
+        )

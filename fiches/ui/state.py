@@ -150,8 +150,13 @@ def compare_query(ctx: Context) -> dict[str, str | list[str]]:
     return {**query_of(ctx), compare.URL_PARAM: compare.to_param(session.compared)}
 
 
-def close_fiche() -> None:
+MAP_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def close_fiche(*, focus: str = "") -> None:
+    """Close the open fiche; ``focus``: where the person goes back to (the map)."""
     session.fiche = ""
+    session.focus = focus
 
 
 def frame_map_on(c: Corpus, fiche_id: str) -> None:

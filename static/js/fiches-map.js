@@ -226,6 +226,12 @@
     map.on("moveend", function () {
       if (state.gesture && !state.fitting) { writeViewToUrl(); }
     });
+    // A mouse press on a pin must not move the focus: focusing an element inside the
+    // frame makes the browser scroll the page, which moves the pin from under the pointer
+    // before the button is released (the click is then lost). Tab still focuses pins.
+    map.getContainer().addEventListener("mousedown", function (e) {
+      if (e.target.closest && e.target.closest(".leaflet-marker-icon")) { e.preventDefault(); }
+    }, true);
     map.on("zoomend", showLabels);
   }
 
@@ -389,7 +395,8 @@
       icons[key] = icons[key] || pinIcon(color, selected);
       var title = textOf(fiche[0]);
       var m = new FicheMarker([p[0], p[1]], {
-        icon: icons[key], keyboard: true, riseOnHover: true, title: title, alt: title
+        icon: icons[key], keyboard: true, riseOnHover: true, title: title, alt: title,
+        autoPanOnFocus: false  // a pan on mousedown would move the pin from under the pointer
       });
       m.fiche = i;
       m.ficheTitle = fiche[0];

@@ -95,7 +95,11 @@
       var el = doc.querySelector(selector);
       if (el) {
         el.setAttribute("tabindex", "-1");
-        el.scrollIntoView({block: "start"});
+        // scroll only when it is out of sight: a needless scroll would move the map
+        var box = el.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > doc.defaultView.innerHeight) {
+          el.scrollIntoView({block: "start"});
+        }
         el.focus({preventScroll: true});
         return;
       }

@@ -337,6 +337,7 @@ def test_recenter_returns_to_the_fitted_view(page, server, requests_log):
     page.goto(server.url + "/?bailleur=Vallogis&lat=46.2&lon=-1.1&z=11")
     wait_for_map(page, markers=False)
     got = drawn(page)
+    map_frame(page).wait_for_function("map.getZoom() === 11 && !map._animatingZoom")
     assert not contains(map_bounds(page), got["bounds"])
     page.frame_locator(MAP_FRAME).get_by_role("button", name="Recentrer").click()
     map_frame(page).wait_for_function("!window.parent.location.search.includes('lat=')")
