@@ -135,6 +135,12 @@ def wait_idle(page, *, after: int | None = None, timeout: float = 30_000) -> Non
         f"Number(document.documentElement.dataset.ficheRuns || 0) > {floor}", timeout=timeout
     )
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout)
+    # elements of the previous run are faded out, then back in: wait until all are opaque
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('[data-testid=stElementContainer]'))"
+        ".every(e => e.dataset.stale !== 'true' && getComputedStyle(e).opacity === '1')",
+        timeout=timeout,
+    )
 
 
 def map_frame(page):

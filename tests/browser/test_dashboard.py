@@ -429,7 +429,8 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     )
     page.get_by_role("button", name="Les Locataires référents (Val Touraine Habitat)").first.click()
     page.get_by_role("heading", name="Les Locataires référents (Val Touraine Habitat)").wait_for()
-    assert page.get_by_text("au département").first.is_visible()
+    panel = page.locator('[class*="st-key-panel-carte-"]')
+    assert panel.get_by_text("au département").first.is_visible()
 
 
 def test_back_and_forward_move_between_opened_fiches(page, server, requests_log):

@@ -13,6 +13,8 @@ from tests.helpers import (
     SCREENSHOTS,
     StreamlitServer,
     copy_data,
+    map_frame,
+    script_runs,
     wait_for_map,
     wait_idle,
 )
@@ -76,7 +78,7 @@ def test_hostile_text_never_executes_and_shows_literally(page, hostile_server, r
     )
     wait_for_map(page)
     wait_idle(page)
-    panel = page.locator(".st-key-panel-carte")  # the detail panel (its container key)
+    panel = page.locator('[class*="st-key-panel-carte-"]')  # the panel (its container key)
     assert page.get_by_role("heading", name=TITLE_POINT).is_visible()
     # a Markdown link with a javascript: target (possible in a hand-edited file) is inert
     links = panel.locator("a").filter(has_text="clic ici")
@@ -85,29 +87,29 @@ def test_hostile_text_never_executes_and_shows_literally(page, hostile_server, r
         assert not href.lower().startswith("javascript"), href
     if links.count():
         links.first.click()
-        page.wait_for_timeout(300)
     # the raw markup is text: its characters are on screen, no element was created
     assert panel.get_by_text("onerror=", exact=False).first.is_visible()
     assert page.locator("main img[src='x'], main iframe[src^='javascript']").count() == 0
     assert panel.locator("a[href^='javascript']").count() == 0
     # the list button shows the title literally (the list is folded while a fiche is open)
     page.get_by_text("Liste des actions").click()
-    wait_idle(page)
+    page.get_by_role("button", name=TITLE_AREA, exact=True).wait_for()
     assert page.get_by_role("button", name=TITLE_AREA, exact=True).count() == 1
     # map tooltips: hover every pin and area; tooltip text is literal
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-control-zoom-in").click()
-    page.wait_for_timeout(800)
+    map_frame(page).wait_for_function("!map._animatingZoom")
     for pin in frame.locator(".fiche-pin").all()[:10]:
         pin.hover()
     for area in frame.locator("path.leaflet-interactive").all():
         area.hover(force=True)
     tooltips = " ".join(frame.locator(".leaflet-tooltip").all_inner_texts())
-    assert "onerror" in tooltips or "<script>" in tooltips
+    assert "onerror" in tooltips and "<script>" in tooltips  # pin and area titles, literal
     page.screenshot(path=SCREENSHOTS / "hostile-panel.png")
     # the table page
+    runs = script_runs(page)
     page.get_by_role("link", name="Fiches").click()
-    wait_idle(page)
-    page.wait_for_timeout(500)
+    wait_idle(page, after=runs)
+    page.locator('[data-testid="stDataFrame"]').wait_for()
     assert dialogs == []
     assert all(v == 0 for v in _pwned(page)), _pwned(page)
