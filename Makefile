@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint data geo report bench load assets clean
+.PHONY: run test lint data geo report bench load assets screenshots clean
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,10 +26,12 @@ assets: $(VENV)/.runtime-installed
 run: assets
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-## Lint, format check and every test (unit, AppTest, browser); prints the counts.
+## Lint, format check and every test (JavaScript, unit, AppTest, browser); prints the counts.
 test: $(VENV)/.dev-installed /usr/bin/chromium assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	for f in static/js/*.js; do node --check $$f || exit 1; done
+	node --test tests/js/
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev-installed
@@ -55,6 +57,10 @@ bench: $(VENV)/.dev-installed /usr/bin/chromium assets
 ## 30 browser sessions for 2 minutes against one local server (bounded, stops by itself).
 load: $(VENV)/.dev-installed /usr/bin/chromium assets
 	$(PY) -m scripts.load
+
+## Screenshots at 1280×800 and 390×844 (tests/screenshots/; --readme updates docs/screenshot.png).
+screenshots: $(VENV)/.dev-installed /usr/bin/chromium assets
+	$(PY) -m scripts.screenshots --readme / "/?fiche=les-comites-locaux-de-concertation-vallogis"
 
 clean:
 	rm -rf $(VENV) static/vendor tests/screenshots .pytest_cache .ruff_cache

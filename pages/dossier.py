@@ -19,11 +19,9 @@ from fiches.svgmap import selection_map_svg
 ctx = ui.context()
 c = ctx.corpus
 
-st.title("Dossier")
-st.markdown(ui.count_line(ctx))
-if ctx.filtered.empty:
-    st.info("Aucune action ne correspond à ces filtres : le dossier serait vide.")
-    ui.stop()
+ui.page_heading(
+    ctx, "Dossier", empty="Aucune action ne correspond à ces filtres : le dossier serait vide."
+)
 
 ids = tuple(ctx.filtered.index)
 n = len(ids)

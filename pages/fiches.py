@@ -10,9 +10,9 @@ from fiches.export import fiches_csv, places_geojson
 ctx = ui.context()
 c = ctx.corpus
 
-st.title("Fiches")
-st.markdown(ui.count_line(ctx))
-st.caption("Cochez une ligne pour ouvrir la fiche complète sous le tableau.")
+ui.page_heading(
+    ctx, "Fiches", caption="Cochez une ligne pour ouvrir la fiche complète sous le tableau."
+)
 
 table = ctx.filtered[
     ["titre", "bailleurs", "themes", "departements", "communes", "annee_debut"]

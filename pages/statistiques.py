@@ -9,11 +9,7 @@ from fiches.stats import counts_by
 ctx = ui.context()
 c = ctx.corpus
 
-st.title("Statistiques")
-st.markdown(ui.count_line(ctx))
-if ctx.filtered.empty:
-    st.info("Aucune action ne correspond à ces filtres.")
-    ui.stop()
+ui.page_heading(ctx, "Statistiques", empty="Aucune action ne correspond à ces filtres.")
 
 charts = {
     "Par thème": counts_by(ctx.filtered, "themes", label=c.theme_label),

@@ -13,17 +13,17 @@ EXCERPTS_SHOWN = 5  # per thème and section on the page; the export has them al
 ctx = ui.context()
 c = ctx.corpus
 
-st.title("Synthèse")
-st.markdown(ui.count_line(ctx))
-st.caption(
-    "Les rubriques qui portent des enseignements (Difficultés, Résultats obtenus, Intérêt /"
-    " Enseignement, Perspectives), rassemblées rubrique par rubrique et classées par thème"
-    " principal de la fiche. Chaque extrait est le texte de la fiche, mot pour mot : rien"
-    " n'est résumé ni rédigé."
+ui.page_heading(
+    ctx,
+    "Synthèse",
+    caption=(
+        "Les rubriques qui portent des enseignements (Difficultés, Résultats obtenus, Intérêt /"
+        " Enseignement, Perspectives), rassemblées rubrique par rubrique et classées par thème"
+        " principal de la fiche. Chaque extrait est le texte de la fiche, mot pour mot : rien"
+        " n'est résumé ni rédigé."
+    ),
+    empty="Aucune action ne correspond à ces filtres.",
 )
-if ctx.filtered.empty:
-    st.info("Aucune action ne correspond à ces filtres.")
-    ui.stop()
 
 digest = build_digest(c, ctx.filtered)
 base = dashboard_base(st.context.url, "synthese")

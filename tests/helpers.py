@@ -72,15 +72,22 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``streamlit run app.py`` on a free local port, healthy when constructed."""
+    """``streamlit run <script>`` (the dashboard by default) on a free local port, healthy
+    when constructed; ``stop(sig)`` then ``start()`` restarts it on the same port."""
 
     def __init__(
-        self, data_dir: Path | None = None, *, port: int | None = None, env: dict | None = None
+        self,
+        data_dir: Path | None = None,
+        *,
+        port: int | None = None,
+        env: dict | None = None,
+        script: Path | None = None,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.data_dir = data_dir
         self.extra_env = dict(env or {})
+        self.script = script or paths.ROOT / "app.py"
         self.start()
 
     def start(self) -> None:
@@ -93,16 +100,17 @@ class StreamlitServer:
         self.log = open(SCREENSHOTS / f"server-{self.port}.log", "a")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
+                sys.executable, "-m", "streamlit", "run", str(self.script),
                 "--server.headless", "true", "--server.port", str(self.port),
                 "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+                "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=paths.ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+                raise RuntimeError(f"{self.script.name} exited with {self.proc.returncode}")
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2

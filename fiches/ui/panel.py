@@ -33,6 +33,18 @@ def count_line(ctx: Context) -> str:
     return f"**{n} action{'s' if n > 1 else ''} sur {total}**"
 
 
+def page_heading(ctx: Context, title: str, *, caption: str = "", empty: str = "") -> None:
+    """A page's title, the count of the selection and its help; with ``empty``, the
+    message that ends the run when no action is selected."""
+    st.title(title)
+    st.markdown(count_line(ctx))
+    if caption:
+        st.caption(caption)
+    if empty and ctx.filtered.empty:
+        st.info(empty)
+        stop()
+
+
 def data_notices(ctx: Context) -> None:
     """What the load left out (damaged rows), said at the top of every page."""
     for notice in ctx.corpus.notices:
@@ -163,28 +175,30 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
                 disabled=fid in session.compared,
             )
             share_buttons(key=f"panel-{key}", embed=False)
-            cols = st.columns(2)
+            downloads = (
+                ("Fiche HTML", fiche_html, "html", "text/html", "Page imprimable de la fiche"),
+                (
+                    "Markdown",
+                    fiche_markdown,
+                    "md",
+                    "text/markdown",
+                    "Texte de la fiche en Markdown",
+                ),
+            )
             # built on demand, when the button is pressed, not on every rerun
-            cols[0].download_button(
-                "Fiche HTML",
-                partial(fiche_html, fiche, places, theme_labels, unread=unread),
-                icon=":material/download:",
-                help="Page imprimable de la fiche complète",
-                file_name=f"{fid}.html",
-                mime="text/html",
-                key=f"{key}-html",
-                width="stretch",
-            )
-            cols[1].download_button(
-                "Markdown",
-                partial(fiche_markdown, fiche, places, theme_labels, unread=unread),
-                icon=":material/download:",
-                help="Texte de la fiche complète en Markdown",
-                file_name=f"{fid}.md",
-                mime="text/markdown",
-                key=f"{key}-md",
-                width="stretch",
-            )
+            for col, (label, build, ext, mime, help_text) in zip(
+                st.columns(2), downloads, strict=True
+            ):
+                col.download_button(
+                    label,
+                    partial(build, fiche, places, theme_labels, unread=unread),
+                    icon=":material/download:",
+                    help=help_text,
+                    file_name=f"{fid}.{ext}",
+                    mime=mime,
+                    key=f"{key}-{ext}",
+                    width="stretch",
+                )
         for section in SECTION_KEYS:
             st.markdown(f"### {escape_md(section_heading(fiche, section))}")
             text = fiche[f"section_{section}"]

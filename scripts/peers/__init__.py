@@ -8,75 +8,36 @@ the local Leaflet files apply to every contender alike.
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
+import signal
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from fiches import paths
+from tests.helpers import StreamlitServer
 
 HERE = Path(__file__).resolve().parent
 BARE_STREAMLIT = HERE / "bare_streamlit.py"
 VANILLA_FOLIUM = HERE / "vanilla_folium.py"
-RERUN_PROBE = HERE / "rerun_probe.py"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run <script>`` on a free local port; ``stop()`` ends it."""
+class Server(StreamlitServer):
+    """A peer app: ``streamlit run <script>`` from a temporary folder that links the
+    project's ``static/`` (Leaflet served locally); ``stop()`` ends it."""
 
     def __init__(self, script: Path, env: dict[str, str] | None = None) -> None:
         self._tmp: tempfile.TemporaryDirectory | None = None
-        if script.parent != paths.ROOT:
+        if script.parent != paths.ROOT:  # the dashboard itself runs in place
             self._tmp = tempfile.TemporaryDirectory(prefix="fiches-peer-")
             folder = Path(self._tmp.name)
             shutil.copyfile(script, folder / script.name)
             (folder / "static").symlink_to(paths.STATIC, target_is_directory=True)
             script = folder / script.name
-        self.port = _free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - read on failure, closed in stop()
-        self.proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(script),
-                "--server.headless", "true", "--server.port", str(self.port),
-                "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-                "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-            ],
-            cwd=paths.ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-            stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"{script.name} exited: {self.log.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.2)  # polling the health endpoint, as Streamlit's own e2e fixture
-        self.stop()
-        raise RuntimeError(f"{script.name} did not become healthy in 60 s")
+        super().__init__(env=env, script=script)
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        super().stop(sig)
         if self._tmp is not None:
             self._tmp.cleanup()
 

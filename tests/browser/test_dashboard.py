@@ -193,12 +193,18 @@ def test_phone_pin_click_brings_the_fiche_into_view(browser, server, corpus):
     context.close()
 
 
-def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, corpus):
-    first = browser.new_context(viewport={"width": 1280, "height": 800})
-    first.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = first.new_page()
-    page.goto(server.url + "/?theme=habitat-participatif")
+def open_with_clipboard(browser, url: str):
+    """A fresh context whose page may write and read the clipboard, on ``url``'s map."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(url)
     wait_for_map(page)
+    return context, page
+
+
+def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, corpus):
+    first, page = open_with_clipboard(browser, server.url + "/?theme=habitat-participatif")
     page.get_by_role("button", name="Habitat participatif (France Loire)", exact=True).click()
     page.get_by_role("heading", name="Habitat participatif (France Loire)").wait_for()
     # the person zooms in (a gesture), then copies the link
@@ -226,11 +232,7 @@ def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, c
 
 
 def test_embed_code_and_embedded_view(browser, server, corpus):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.goto(server.url + "/carte?theme=budget-participatif")
-    wait_for_map(page)
+    context, page = open_with_clipboard(browser, server.url + "/carte?theme=budget-participatif")
     page.get_by_role("button", name="Intégrer").click()
     page.get_by_text("Code d'intégration copié dans le presse-papiers.").first.wait_for()
     code = page.evaluate("navigator.clipboard.readText()")

@@ -1,0 +1,78 @@
+// Unit tests of the map's pure helpers (static/js/fiches-map.js). Run: node --test tests/js/
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const FicheMap = require("../../static/js/fiches-map.js");
+const FichePage = require("../../static/js/page.js");
+
+test("the visible-fiche bitmap decodes as Python encodes it (little-endian bits)", () => {
+  // fiches 0, 3 and 9 of 12: bytes 0b00001001, 0b00000010 (what map_data.bitmap writes)
+  const bits = FicheMap.decodeBitmap(Buffer.from([0b00001001, 0b00000010]).toString("base64"));
+  const set = [...Array(12).keys()].filter((i) => FicheMap.isSet(bits, i));
+  assert.deepEqual(set, [0, 3, 9]);
+});
+
+test("a cluster counts actions, not places", () => {
+  assert.equal(FicheMap.countActions([4, 4, 4, 4]), 1);  // Châteauroux: one action, 4 places
+  assert.equal(FicheMap.countActions([1, 2, 2, 7]), 3);
+  assert.equal(FicheMap.countActions([]), 0);
+  assert.equal(FicheMap.actionsLabel(1), "1 action");
+  assert.equal(FicheMap.actionsLabel(3), "3 actions");
+});
+
+test("the legend names every colour the view can show", () => {
+  const view = {
+    legend: [["Budget participatif", "#1f77b4"], ["Sans thème", "#7f7f7f"]],
+    areas: [["37", "Indre-et-Loire (2 actions…)", 10, 0, 2]],
+  };
+  const items = FicheMap.legendItems(view, true);
+  const shapes = items.map((i) => i[2]);
+  assert.deepEqual(items.slice(0, 2).map((i) => i[0]), ["Budget participatif", "Sans thème"]);
+  for (const shape of ["area", "zone", "cluster", "region"]) {
+    assert.ok(shapes.includes(shape), shape);
+  }
+  assert.ok(items.some((i) => i[0].startsWith("Gris : plusieurs actions")));
+  const plain = FicheMap.legendItems({legend: [["A", "#000"]], areas: []}, false);
+  assert.deepEqual(plain.map((i) => i[2]), ["dot", "cluster", "region"]);
+});
+
+test("place names by zoom: regions wide, départements regional, communes close", () => {
+  const zooms = {region: [5, 7.75], departement: [6.75, 9.75], prefecture: [7.75, 18],
+                 commune: [9.25, 18]};
+  assert.deepEqual(FicheMap.labelKindsAt(zooms, 6), ["region"]);
+  assert.deepEqual(FicheMap.labelKindsAt(zooms, 7), ["region", "departement"]);
+  assert.deepEqual(FicheMap.labelKindsAt(zooms, 8.5), ["departement", "prefecture"]);
+  assert.deepEqual(FicheMap.labelKindsAt(zooms, 12), ["prefecture", "commune"]);
+});
+
+test("the shared link holds the displayed view and drops embedding", () => {
+  const link = FicheMap.linkWithView(
+    "http://h/carte?theme=a&theme=b&embed=true&lat=1&z=3",
+    {lat: 47.123456, lon: 0.98765, z: 8.3},
+  );
+  const url = new URL(link);
+  assert.deepEqual(url.searchParams.getAll("theme"), ["a", "b"]);
+  assert.equal(url.searchParams.get("lat"), "47.1235");
+  assert.equal(url.searchParams.get("lon"), "0.9877");
+  assert.equal(url.searchParams.get("z"), "8.25");  // quarter steps, as the map
+  assert.equal(url.searchParams.get("embed"), null);
+});
+
+test("a click reports a hidden reference with a fresh nonce", () => {
+  const text = FicheMap.clickText("Titre &amp; co", "12", "abc");
+  assert.equal(text, "Titre &amp; co<span hidden>#12.abc</span>");
+  // what streamlit-folium sends back is the text content: title, then #ref.nonce
+  assert.match("Titre & co#12.abc", /#(\d+)\.([0-9a-z]+)$/);
+});
+
+test("text for HTML is escaped", () => {
+  assert.equal(FicheMap.escapeHtml(`<img src=x onerror="a">'`),
+               "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");
+});
+
+test("the embed code is an iframe of the view with embed=true, attribute-safe", () => {
+  const code = FichePage.embedCode("http://h/carte?theme=a&q=%22x%22");
+  assert.match(code, /^<iframe src="http:\/\/h\/carte\?theme=a&amp;q=%22x%22&amp;embed=true"/);
+  assert.ok(code.includes('title="Carte des fiches d\'expériences"'));
+  assert.ok(!code.includes('"x"'));
+});
