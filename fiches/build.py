@@ -23,7 +23,7 @@ from fiches.geocode import (
     place_key,
     without_article,
 )
-from fiches.markup import URL_RE, link_target, markdown_to_plain
+from fiches.markup import links_in, markdown_to_plain
 from fiches.notices import fr_int
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
 from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, precision_label
@@ -111,13 +111,9 @@ def read_documents(
 
 
 def extract_links(sections: dict[str, str]) -> list[str]:
-    links: list[str] = []
-    for key in SECTION_KEYS:
-        for m in URL_RE.finditer(markdown_to_plain(sections[key])):
-            url = link_target(m.group(0).rstrip(".,;:!?)]}»"))
-            if url not in links:
-                links.append(url)
-    return links
+    """The targets of the links the sections hold (``markup.md_link``), first seen first."""
+    links = (url for key in SECTION_KEYS for url in links_in(sections[key]))
+    return list(dict.fromkeys(links))
 
 
 _DEP_IN_HEADING = re.compile(r"\((\d{2}|2[AB]|97\d)\)")

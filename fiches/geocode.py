@@ -75,7 +75,7 @@ class Geocoder(Protocol):
 
 
 def place_key(name: str) -> str:
-    """Normalise a place name for matching.
+    """Normalise a place name for matching: ``text.fold`` plus token rules.
 
     Insensitive to accents, case, hyphens and apostrophes, « St »/« Saint »,
     « lès »/« les »/« lez », and a trailing article: « Rochelle (La) » → « la rochelle ».

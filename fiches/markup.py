@@ -11,6 +11,7 @@ URLs become explicit ``[url](url)`` links (http, https only).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fiches.text import clean_spaces
@@ -19,8 +20,17 @@ _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)\s*>|<!--.*?-->",
 _ORDINAL = re.compile(
     r"(\d+)\s?\^\s?(?:\{\s*(e|er|re|es|ers|res|ème|èmes|nd|nde|d)\s*\}|(e|er|re|es|ers|res|ème|èmes|nd|nde|d)\b)"
 )
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$~&#|!{}])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)(\d*)([-+=.)])(?=\s|$)")
+# The escape set of the stored format, written once: both regexes below are built from it.
+# Characters that are markup anywhere in a line get a backslash wherever they occur in text;
+MD_SPECIAL = "\\`*_[]<>$~&#|!{}"
+# these only at a paragraph start, where they would read as a list or heading marker.
+LINE_START_SPECIAL = "-+=.)"
+_MD_SPECIAL = re.compile(f"([{re.escape(MD_SPECIAL)}])")
+_MD_ESCAPED = re.compile(f"\\\\([{re.escape(MD_SPECIAL + LINE_START_SPECIAL)}])")
+_LINE_START_SPECIAL = re.compile(rf"^(\s*)(\d*)([{re.escape(LINE_START_SPECIAL)}])(?=\s|$)")
+# The one link pattern: an explicit ``[label](href)``, as ``md_link`` writes it. An escaped
+# character is matched first, so that an escaped ``\[`` never starts a link.
+_MD_LINK = re.compile(r"\\[\s\S]|\[(?P<label>(?:\\.|[^\[\]\\])*)\]\((?P<href>[^)\s]*)\)")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.I)
 _URL_TRAILING = ".,;:!?)]}»"
 BULLET_GLYPHS = "●▪•◦■◾▫○"
@@ -326,17 +336,44 @@ def html_to_markdown(html: str) -> str:
     return conv.markdown()
 
 
-_MD_ESCAPE = re.compile(r"\\([\\`*_\[\]<>$~&#|!{}\-+=.)])")
-_MD_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")
+@dataclass(frozen=True)
+class Link:
+    """An explicit link of our Markdown subset."""
+
+    label: str  # as stored, still escaped (``unescape_md`` gives the text shown)
+    href: str
+
+
+def unescape_md(text: str, *, literal: Callable[[str], str] = str) -> str:
+    """Undo ``escape_md``: each escaped character becomes ``literal(character)``."""
+    return _MD_ESCAPED.sub(lambda m: literal(m.group(1)), text)
+
+
+def split_links(md: str) -> list[str | Link]:
+    """Our inline Markdown cut into runs of text (still escaped) and explicit links."""
+    parts: list[str | Link] = []
+    pos = 0
+    for m in _MD_LINK.finditer(md):
+        if m.group("href") is None:
+            continue  # an escaped character: text
+        parts.append(md[pos : m.start()])
+        parts.append(Link(m.group("label"), m.group("href")))
+        pos = m.end()
+    parts.append(md[pos:])
+    return [p for p in parts if p != ""]
+
+
+def links_in(md: str) -> list[str]:
+    """The targets of the explicit links of ``md``, in order (duplicates kept)."""
+    return [p.href for p in split_links(md) if isinstance(p, Link)]
 
 
 def markdown_to_plain(md: str) -> str:
     """Plain text of our Markdown subset: markers, link targets and escapes removed."""
-    text = _MD_LINK.sub(r"\1", md)
+    text = "".join(p.label if isinstance(p, Link) else p for p in split_links(md))
     text = re.sub(r"(?m)^\s*(?:-|\d+\.)\s+", "", text)
     text = re.sub(r"(?<!\\)\*+", "", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
-    return text
+    return unescape_md(text)
 
 
 def join_continuation(previous: str, continuation: str) -> str:

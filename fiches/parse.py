@@ -11,7 +11,6 @@ without fiche or a Sommaire entry without its fiche raise :class:`ParseError`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from fiches.layout import correct_layout
@@ -45,19 +44,6 @@ class ParsedDocument:
     fiches: list[ParsedFiche]
 
 
-def _fold_same_length(text: str) -> str:
-    """Fold accents and case keeping one character per character (positions map back)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)[:1] or ch
-        if ch in "’‘ʼ":
-            base = "'"
-        elif ch in "\u00a0\u202f\t":
-            base = " "
-        out.append(base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
-
-
 def _label_text(cell: str) -> str:
     return clean_spaces(_TAGS.sub(" ", cell))
 
@@ -74,7 +60,7 @@ def _own_line_label(line: str) -> tuple[str, str, str] | None:
     key = match_section(fold(text))
     if key:
         return key, text, ""
-    folded = _fold_same_length(text)
+    folded = fold(text, keep_length=True)
     # inline: try the longest label prefix followed by ':' or by text
     for end in range(min(len(folded), 120), 3, -1):
         if end < len(folded) and not folded[end].isspace() and folded[end] != ":":

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import nh3
 import pandas as pd
 
-from fiches.markup import escape_md
+from fiches.markup import escape_md, split_links, unescape_md
 from fiches.schema import SECTIONS, precision_label
 from fiches.store import split_list
 
@@ -107,17 +107,14 @@ def fiche_markdown(
     return "\n".join(lines)
 
 
-_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s]*)\)")
-_ESC = re.compile(r"\\([\\`*_\[\]<>$~&#|!{}\-+=.)(])")
-
-
 def _inline(md: str) -> str:
     """Our inline Markdown (escapes, *em*, **strong**, links) to escaped HTML."""
     out: list[str] = []
-    pos = 0
-    for m in _LINK.finditer(md):
-        out.append(_emphasis(md[pos : m.start()]))
-        label, href = _ESC.sub(r"\1", m.group(1)), m.group(2)
+    for part in split_links(md):
+        if isinstance(part, str):
+            out.append(_emphasis(part))
+            continue
+        label, href = unescape_md(part.label), part.href
         scheme = href.split(":", 1)[0].lower() if ":" in href else ""
         if scheme in SAFE_SCHEMES:
             target = html.escape(href, quote=True)
@@ -127,14 +124,12 @@ def _inline(md: str) -> str:
             )
         else:
             out.append(html.escape(label))
-        pos = m.end()
-    out.append(_emphasis(md[pos:]))
     return "".join(out)
 
 
 def _emphasis(md: str) -> str:
     # protect escaped characters, then turn ** and * pairs into tags, then unescape
-    protected = _ESC.sub(lambda m: f"\x00{ord(m.group(1))}\x00", md)
+    protected = unescape_md(md, literal=lambda ch: f"\x00{ord(ch)}\x00")
     text = html.escape(protected, quote=False)
     text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
     text = re.sub(r"\*(.+?)\*", r"<em>\1</em>", text)

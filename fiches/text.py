@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -39,13 +40,30 @@ def fold_fast(text: str) -> str:
     return text.translate(_FOLD).lower()
 
 
-def fold(text: str) -> str:
+def fold(text: str, *, keep_length: bool = False) -> str:
     """Lowercase, strip accents, straighten apostrophes, collapse spaces.
 
     « Joué-lès-Tours » and « JOUE LES TOURS » fold to close strings; used for search and
-    label matching, never for display.
+    label matching, never for display. With ``keep_length``, the fold keeps one character
+    per character so that positions map back to ``text``: spaces are not collapsed (each
+    becomes one space) and a character whose fold is not one character (« œ », a lone
+    combining accent) is only lowercased.
     """
+    if keep_length:
+        return "".join(_fold_char(ch) for ch in text)
     return clean_spaces(fold_fast(text))
+
+
+@functools.cache
+def _fold_char(ch: str) -> str:
+    """The one-character fold of ``ch`` (see ``fold``)."""
+    if _SPACES.fullmatch(ch):
+        return " "
+    folded = fold_fast(ch)
+    if len(folded) == 1:
+        return folded
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -86,30 +104,31 @@ def _search_table() -> tuple[bytes, bytes]:
 
 
 _SEARCH_TABLE, _SEARCH_DELETE = _search_table()
-_SEARCH_REPLACE = (
-    ("’", "'"),
-    ("‘", "'"),
-    ("ʼ", "'"),
-    ("œ", "oe"),
-    ("Œ", "oe"),
-    ("–", "-"),
-    ("—", "-"),
-)
+# What the byte table cannot do, taken from the shared fold table: letters outside Latin-1
+# (Œ, Ÿ, ő…), letters folding to two (æ, ß), apostrophes; dashes become hyphens.
+_SEARCH_PREFOLD = {
+    chr(code): base
+    for code, base in _FOLD.items()
+    if code > 0xFF or len(base) > 1 or not chr(code).isalpha()
+} | {"–": "-", "—": "-"}
+_SEARCH_PREFOLD_RE = re.compile(f"[{re.escape(''.join(_SEARCH_PREFOLD))}]")
 
 
 def search_keys(texts: list[str]) -> list[str]:
-    """Search keys of many texts in one C-level pass.
+    """Search keys of many texts in one C-level pass: ``fold`` done on bytes, for speed.
 
-    Lowercase, accents removed, punctuation dropped, hyphens and apostrophes as spaces:
-    « Joué-lès-Tours », « JOUE LES TOURS » and « joue-les-tours » give the same key.
-    Letters outside Latin-1 (after œ and typographic marks are mapped) are dropped: the
-    corpus is French; query and index go through the same function.
+    The same fold as ``fold`` (lowercase, accents removed, ligatures expanded) with
+    hyphens, apostrophes and slashes as spaces and other punctuation dropped:
+    « Joué-lès-Tours », « JOUE LES TOURS » and « joue-les-tours » give the same key, and
+    « Tour(s)Plus » reads « toursplus ». What ``fold`` leaves outside Latin-1 (« ł »,
+    « ᵉ », « ﬁ ») is dropped, and Latin-1 superscripts and fractions read as their digit
+    or letter (« ² » → « 2 », « ½ » → « 1 »): the corpus is French; query and index go
+    through the same function.
     """
     if not texts:
         return []
     joined = "\x00".join(t.replace("\x00", " ") for t in texts)
-    for old, new in _SEARCH_REPLACE:
-        joined = joined.replace(old, new)
+    joined = _SEARCH_PREFOLD_RE.sub(lambda m: _SEARCH_PREFOLD[m.group()], joined)
     raw = joined.encode("latin-1", "replace").replace(b"?", b"")
     # keep real question marks out of the way: they are punctuation anyway
     folded = raw.translate(_SEARCH_TABLE, _SEARCH_DELETE).decode("latin-1")
