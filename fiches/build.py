@@ -14,20 +14,13 @@ from pathlib import Path
 
 from fiches import paths
 from fiches.curation import CuratedPlace, Curation, FicheCuration, load_curation
-from fiches.geocode import (
-    ChainGeocoder,
-    Gazetteer,
-    Location,
-    default_geocoder,
-    drawing,
-    place_key,
-    without_article,
-)
+from fiches.gazetteer import Gazetteer, Location, place_key, without_article
+from fiches.geocode import ChainGeocoder, default_geocoder, drawing
 from fiches.markup import links_in, markdown_to_plain
 from fiches.notices import fr_int
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
-from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, precision_label
-from fiches.store import join_list, to_csv_text
+from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, join_list, precision_label
+from fiches.store import to_csv_text
 from fiches.text import fold, slugify
 
 

@@ -24,8 +24,7 @@ import segno
 from fiches.corpus import Corpus
 from fiches.filters import FilterState
 from fiches.render import EMPTY_SECTION, fiche_facts, safe_html, section_heading
-from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
-from fiches.store import split_list
+from fiches.schema import SECTION_BY_KEY, SECTION_KEYS, split_list
 from fiches.svgmap import selection_map_svg
 from fiches.urlstate import ViewState, to_query
 

@@ -6,8 +6,7 @@ import json
 
 import pandas as pd
 
-from fiches.schema import FICHE_COLUMNS
-from fiches.store import split_list
+from fiches.schema import FICHE_COLUMNS, split_list
 
 
 def fiches_csv(fiches: pd.DataFrame) -> bytes:

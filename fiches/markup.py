@@ -31,7 +31,8 @@ _LINE_START_SPECIAL = re.compile(rf"^(\s*)(\d*)([{re.escape(LINE_START_SPECIAL)}
 # The one link pattern: an explicit ``[label](href)``, as ``md_link`` writes it. An escaped
 # character is matched first, so that an escaped ``\[`` never starts a link.
 _MD_LINK = re.compile(r"\\[\s\S]|\[(?P<label>(?:\\.|[^\[\]\\])*)\]\((?P<href>[^)\s]*)\)")
-URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.I)
+# a backslash or a backtick is never part of a URL (RFC 3986): they end it
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»\\`]+", re.I)
 _URL_TRAILING = ".,;:!?)]}»"
 BULLET_GLYPHS = "●▪•◦■◾▫○"
 _BULLET = re.compile(rf"(?:^|(?<=\s))([{BULLET_GLYPHS}])(?=\s|$)")
@@ -68,7 +69,10 @@ def link_target(url: str) -> str:
 
 
 def md_link(url: str) -> str:
-    href = link_target(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    # characters that would end or escape the target inside ``(...)`` are percent-encoded
+    href = link_target(url)
+    for char, code in (("\\", "%5C"), ("`", "%60"), ("(", "%28"), (")", "%29"), (" ", "%20")):
+        href = href.replace(char, code)
     label = _MD_SPECIAL.sub(r"\\\1", url)
     return f"[{label}]({href})"
 

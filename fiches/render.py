@@ -16,8 +16,7 @@ import nh3
 import pandas as pd
 
 from fiches.markup import escape_md, split_links, unescape_md
-from fiches.schema import SECTIONS, precision_label
-from fiches.store import split_list
+from fiches.schema import SECTIONS, precision_label, split_list
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _ALLOWED_TAGS = {"h1", "h2", "p", "ul", "ol", "li", "em", "strong", "a"}

@@ -6,6 +6,7 @@ Code, tests and the data dictionary (``data/README.md``) all read from here.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -70,6 +71,17 @@ def match_section(folded_label: str) -> str | None:
 
 # Multi-valued cells hold their values separated by this string (values never contain it).
 LIST_SEPARATOR = " | "
+
+
+def split_list(cell: str) -> list[str]:
+    """The values of a multi-valued cell (the list codec of the stored tables)."""
+    return [v for v in (cell or "").split(LIST_SEPARATOR) if v]
+
+
+def join_list(values: Sequence[str]) -> str:
+    """One multi-valued cell from its values."""
+    return LIST_SEPARATOR.join(values)
+
 
 LEVELS: tuple[str, ...] = ("adresse", "quartier", "commune", "departement")
 PRECISION_LABELS: dict[str, str] = {

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from fiches.store import split_list
+from fiches.schema import split_list
 
 
 def counts_by(

@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fiches.schema import FICHE_COLUMNS, LEVELS, LIST_SEPARATOR, LOCALISATIONS, PLACE_COLUMNS
+from fiches.schema import FICHE_COLUMNS, LEVELS, LOCALISATIONS, PLACE_COLUMNS
 
 # Metropolitan France and the overseas départements: ((lat_min, lon_min), (lat_max, lon_max)).
 FRANCE_BOXES = (
@@ -78,14 +78,6 @@ class Loaded:
 def file_label(path: Path) -> str:
     """How messages name a data file: its folder and name (``data/fiches.csv``)."""
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
-
-
-def split_list(cell: str) -> list[str]:
-    return [v for v in (cell or "").split(LIST_SEPARATOR) if v]
-
-
-def join_list(values: Sequence[str]) -> str:
-    return LIST_SEPARATOR.join(values)
 
 
 def to_number(cells: pd.Series) -> pd.Series:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from fiches import paths
 from fiches.curation import load_curation
-from fiches.geocode import Gazetteer
-from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, PRECISION_LABELS, SECTION_KEYS
-from fiches.store import join_list, read_table, to_csv_text
+from fiches.gazetteer import Gazetteer
+from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, PRECISION_LABELS, SECTION_KEYS, join_list
+from fiches.store import read_table, to_csv_text
 
 DEPARTEMENT_SHARE = 0.15  # places described at département level
 

@@ -16,14 +16,8 @@ import pytest
 from shapely.geometry import Point, shape
 
 from fiches import paths
-from fiches.geocode import (
-    ChainGeocoder,
-    Gazetteer,
-    GeocodeCache,
-    OnlineGeocoder,
-    QuartierGeocoder,
-    place_key,
-)
+from fiches.gazetteer import Gazetteer, place_key
+from fiches.geocode import ChainGeocoder, GeocodeCache, OnlineGeocoder, QuartierGeocoder
 
 
 @pytest.fixture(scope="module")

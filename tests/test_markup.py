@@ -85,7 +85,9 @@ def test_link_reader_finds_exactly_the_links_escape_md_wrote(text):
 def test_link_reader_finds_exactly_the_links_of_a_converted_cell(html):
     md, made = _writing_links(html_to_markdown, html)
     links = [p for p in split_links(md) if isinstance(p, Link)]
-    assert [f"[{link.label}]({link.href})" for link in links] == made
+    # the same links; in broken markup (unclosed tags) the writer may place them in
+    # another order than it made them
+    assert sorted(f"[{link.label}]({link.href})" for link in links) == sorted(made)
 
 
 @pytest.mark.parametrize(
