@@ -86,8 +86,8 @@ def spread(lats: list[float], lons: list[float], fiche_idx: list[int]) -> tuple[
 # Place names: (kind, first zoom, last zoom). Regions at the widest zoom, départements at
 # regional zoom, préfectures and cited communes closer in.
 LABEL_ZOOMS = {
-    "region": (5, 7.75),
-    "departement": (6.75, 9.75),
+    "region": (5, 6.75),
+    "departement": (7, 9.75),
     "prefecture": (7.75, 18),
     "commune": (9.25, 18),
 }
@@ -179,6 +179,10 @@ def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
         "fiches": per_fiche,
         "points": points,
         "deps": deps,
+        # the other contours drawn under the actions (départements are ``deps``)
+        "background": {
+            kind: list(corpus.contours_of(kind).values()) for kind in ("commune", "region_2015")
+        },
         "labels": place_labels(corpus),
         "labelZooms": LABEL_ZOOMS,
     }

@@ -101,18 +101,19 @@ def _offline_map(**kwargs) -> folium.Map:
     return m
 
 
-# The contours drawn under the actions, bottom first: (kind in contours.geojson, name, style).
+# The contours drawn under the actions, bottom first: (kind in contours.geojson, style).
+# Their geometries travel in the map's dataset file (fetched once, cached), not in the
+# map's script, which Streamlit sends again on every rerun.
 BACKGROUND_LAYERS = (
-    ("departement", "Départements",
-     {"color": "#6b7785", "weight": 1, "fillColor": "#eef1f4", "fillOpacity": 0.6}),
-    ("commune", "Communes citées",
-     {"color": "#6b7785", "weight": 1, "dashArray": "4 3", "fill": False}),
-    ("region_2015", "Régions 2015", {"color": "#34495e", "weight": 2.5, "fill": False}),
-)  # fmt: skip
+    ("departement", {"color": "#6b7785", "weight": 1, "fillColor": "#eef1f4", "fillOpacity": 0.6}),
+    ("commune", {"color": "#6b7785", "weight": 1, "dashArray": "4 3", "fill": False}),
+    ("region_2015", {"color": "#34495e", "weight": 2.5, "fill": False}),
+)
 
 
-def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
-    """The constant base map: framed on the two regions, their contours as background.
+def base_map(*, tiles: str | None = None) -> folium.Map:
+    """The constant base map, framed on the two regions; ``static/js/fiches-map.js`` draws
+    the contours under the actions from the dataset.
 
     ``tiles`` only chooses the basemap shown first; the others stay one click away in the
     map's layer switcher, and no tile is requested until a tile basemap is shown.
@@ -127,14 +128,6 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
     )
-    for kind, name, style in BACKGROUND_LAYERS:
-        features = [f for f in contours["features"] if f["properties"]["kind"] == kind]
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            name=name,
-            style_function=lambda f, style=style: style,
-            interactive=False,
-        ).add_to(m)
     m.fit_bounds(REGIONS_BOUNDS)
     MapSetup(
         {
@@ -143,6 +136,7 @@ def base_map(contours: dict, *, tiles: str | None = None) -> folium.Map:
             + [[key, label, url, attribution] for key, (label, url, attribution) in TILES.items()],
             "basemap": tiles if tiles in TILES else "contours",
             "bounds": REGIONS_BOUNDS,
+            "background": [list(layer) for layer in BACKGROUND_LAYERS],
         }
     ).add_to(m)
     return m

@@ -35,7 +35,7 @@ with left:
         fit=ctx.view.zoom is None and zoom is None,
     )
     result = st_folium(
-        base_map(c.contours, tiles=ui.default_tiles()),  # fresh each run: st_folium mutates it
+        base_map(tiles=ui.default_tiles()),  # fresh each run: st_folium mutates it
         key="carte",
         height=560,
         use_container_width=True,

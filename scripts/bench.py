@@ -58,7 +58,7 @@ def component_bytes(corpus, dataset, ids) -> int:
     """Bytes of the map component's arguments for one rerun (script + layer + html)."""
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
-    m = base_map(corpus.contours)
+    m = base_map()
     m.get_root().render()
     script = _get_map_string(m)
     layer = _get_feature_group_string(fiche_layer(build_view(dataset, corpus, ids).payload), m, 0)

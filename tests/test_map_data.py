@@ -107,7 +107,7 @@ def test_map_click_reference_is_read_from_the_reported_text(reported, expected):
 
 
 def test_base_map_is_constant_and_offline(corpus, dataset):
-    first, second = base_map(corpus.contours), base_map(corpus.contours)
+    first, second = base_map(), base_map()
     html = first.get_root().render()
     assert "cdn" not in html.lower() and "https://" not in html.split("<body>")[0]
     assert "/app/static/vendor/leaflet/leaflet.js" in html
@@ -119,7 +119,7 @@ def test_base_map_is_constant_and_offline(corpus, dataset):
 
 
 def test_fiche_layer_script_carries_the_view_not_the_text(corpus, dataset):
-    m = base_map(corpus.contours)
+    m = base_map()
     fiche_layer(build_view(dataset, corpus, corpus.fiches.index).payload).add_to(m)
     html = m.get_root().render()
     assert dataset.url in html and "FicheMap.draw(" in html

@@ -171,8 +171,12 @@
 
   function init(map, config) {
     state.map = map;
+    state.config = config;
     window.__ficheMap = map;
     L.Icon.Default.imagePath = config.images;
+    map.createPane("background");
+    map.getPane("background").style.zIndex = 350;  // above tiles, below the actions' areas
+    map.getPane("background").style.pointerEvents = "none";
     map.createPane("labels");
     map.getPane("labels").style.zIndex = 450;  // above areas, below markers and tooltips
     map.getPane("labels").style.pointerEvents = "none";
@@ -343,8 +347,27 @@
     }
   }
 
+  /** The contours under the actions, once per dataset (styles from the base map). */
+  function drawBackground(ds) {
+    if (state.background && state.background.url === ds.__url) { return; }
+    if (state.background) { state.map.removeLayer(state.background.layer); }
+    var layer = L.layerGroup();
+    (state.config.background || []).forEach(function (entry) {
+      var kind = entry[0];
+      var geometries = kind === "departement" ? Object.keys(ds.deps).map(function (code) {
+        return ds.deps[code];
+      }) : (ds.background[kind] || []);
+      L.geoJSON({type: "FeatureCollection", features: geometries.map(function (g) {
+        return {type: "Feature", geometry: g, properties: {}};
+      })}, {style: entry[1], interactive: false, pane: "background"}).addTo(layer);
+    });
+    layer.addTo(state.map);
+    state.background = {url: ds.__url, layer: layer};
+  }
+
   function render(group, map, view, ds) {
     ds.__url = view.url;
+    drawBackground(ds);
     buildLabels(ds);
     var bits = decodeBitmap(view.visible);
     var bounds = L.latLngBounds([]);

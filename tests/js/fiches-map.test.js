@@ -37,10 +37,10 @@ test("the legend names every colour the view can show", () => {
 });
 
 test("place names by zoom: regions wide, départements regional, communes close", () => {
-  const zooms = {region: [5, 7.75], departement: [6.75, 9.75], prefecture: [7.75, 18],
+  const zooms = {region: [5, 6.75], departement: [7, 9.75], prefecture: [7.75, 18],
                  commune: [9.25, 18]};
   assert.deepEqual(FicheMap.labelKindsAt(zooms, 6), ["region"]);
-  assert.deepEqual(FicheMap.labelKindsAt(zooms, 7), ["region", "departement"]);
+  assert.deepEqual(FicheMap.labelKindsAt(zooms, 7), ["departement"]);
   assert.deepEqual(FicheMap.labelKindsAt(zooms, 8.5), ["departement", "prefecture"]);
   assert.deepEqual(FicheMap.labelKindsAt(zooms, 12), ["prefecture", "commune"]);
 });
