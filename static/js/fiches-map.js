@@ -243,10 +243,26 @@
     var map = state.map;
     if (!state.labels) { return; }
     var kinds = labelKindsAt(state.labels.zooms, map.getZoom());
-    Object.keys(state.labels.layers).forEach(function (kind) {
+    Object.keys(state.labels.rows).forEach(function (kind) {
+      var shown = kinds.indexOf(kind) >= 0;
       var layer = state.labels.layers[kind];
-      if (kinds.indexOf(kind) >= 0) { layer.addTo(map); } else { map.removeLayer(layer); }
+      if (shown && !layer) { layer = state.labels.layers[kind] = labelLayer(kind); }
+      if (!layer) { return; }
+      if (shown) { layer.addTo(map); } else { map.removeLayer(layer); }
     });
+  }
+
+  /** The names of one kind, made when first shown (thousands of communes at scale). */
+  function labelLayer(kind) {
+    var layer = L.layerGroup();
+    state.labels.rows[kind].forEach(function (l) {
+      L.marker([l[1], l[2]], {
+        pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "place-label place-label-" + kind,
+                         html: "<span>" + l[0] + "</span>", iconSize: null})
+      }).addTo(layer);
+    });
+    return layer;
   }
 
   function buildLabels(ds) {
@@ -256,17 +272,9 @@
         state.map.removeLayer(state.labels.layers[k]);
       });
     }
-    var layers = {};
-    ds.labels.forEach(function (l) {
-      var kind = l[3];
-      layers[kind] = layers[kind] || L.layerGroup();
-      L.marker([l[1], l[2]], {
-        pane: "labels", interactive: false, keyboard: false,
-        icon: L.divIcon({className: "place-label place-label-" + kind, html: "<span>" + l[0] + "</span>",
-                         iconSize: null})
-      }).addTo(layers[kind]);
-    });
-    state.labels = {url: ds.__url, layers: layers, zooms: ds.labelZooms};
+    var rows = {};
+    ds.labels.forEach(function (l) { (rows[l[3]] = rows[l[3]] || []).push(l); });
+    state.labels = {url: ds.__url, rows: rows, layers: {}, zooms: ds.labelZooms};
     showLabels();
   }
 
@@ -308,10 +316,11 @@
     });
   }
 
-  function textOf(html) {
-    var span = document.createElement("span");
-    span.innerHTML = html;  // escaped by Python: entities only
-    return span.textContent;
+  /** The text of a title escaped by Python (``html.escape``: five entities only). */
+  function textOf(escaped) {
+    return String(escaped).replace(/&(amp|lt|gt|quot|#x27);/g, function (m, name) {
+      return {amp: "&", lt: "<", gt: ">", quot: "\"", "#x27": "'"}[name];
+    });
   }
 
   /** A marker whose tooltip is bound on first use (hover or click), not up front: at
@@ -506,7 +515,7 @@
     decodeBitmap: decodeBitmap, isSet: isSet, escapeHtml: escapeHtml,
     countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
     labelKindsAt: labelKindsAt, linkWithView: linkWithView, clickText: clickText,
-    roundZoom: roundZoom,
+    roundZoom: roundZoom, textOf: textOf,
     // Leaflet
     init: init, draw: draw, link: link, view: currentView,
     drawn: function () { return state.drawn || null; }

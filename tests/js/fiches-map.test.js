@@ -65,6 +65,12 @@ test("a click reports a hidden reference with a fresh nonce", () => {
   assert.match("Titre & co#12.abc", /#(\d+)\.([0-9a-z]+)$/);
 });
 
+test("a title escaped by Python reads back as its text", () => {
+  // html.escape('<b> & "x" \'y\'') in Python
+  assert.equal(FicheMap.textOf("&lt;b&gt; &amp; &quot;x&quot; &#x27;y&#x27;"), "<b> & \"x\" 'y'");
+  assert.equal(FicheMap.textOf("&amp;lt;"), "&lt;");  // decoded once, never twice
+});
+
 test("text for HTML is escaped", () => {
   assert.equal(FicheMap.escapeHtml(`<img src=x onerror="a">'`),
                "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");
