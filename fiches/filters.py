@@ -29,6 +29,7 @@ class ListFilter:
     sort: bool = False  # sort options by value (codes)
     column: str = ""
     min_options: int = 1  # the widget is shown from this many options on
+    primary: bool = True  # shown at once; the others behind « Plus de filtres »
 
     @property
     def corpus_column(self) -> str:
@@ -38,7 +39,7 @@ class ListFilter:
 LIST_FILTERS: tuple[ListFilter, ...] = (
     ListFilter("bailleurs", "bailleur", "Bailleur"),
     ListFilter("themes", "theme", "Thème", label_of=lambda c, v: c.theme_label(v)),
-    ListFilter("types_porteurs", "porteur", "Type de porteur"),
+    ListFilter("types_porteurs", "porteur", "Type de porteur", primary=False),
     ListFilter(
         "departements",
         "dep",
@@ -47,7 +48,7 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         sort=True,
     ),
     ListFilter("communes", "commune", "Commune", placeholder="Toutes"),
-    ListFilter("regions", "region", "Région", placeholder="Toutes"),
+    ListFilter("regions", "region", "Région", placeholder="Toutes", primary=False),
     # the collection a fiche comes from: offered once two or more are loaded
     ListFilter(
         "recueils",
@@ -56,6 +57,7 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         column="source_id",
         label_of=lambda c, v: c.fiches.loc[c.fiches["source_id"] == v, "source"].iloc[0],
         min_options=2,
+        primary=False,
     ),
 )
 LIST_FILTER_BY_FIELD = {f.field: f for f in LIST_FILTERS}

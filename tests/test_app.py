@@ -132,3 +132,16 @@ def test_no_embed_draws_the_sidebar():
     at = run_app({"theme": "budget-participatif"})
     assert at.multiselect(key="f_themes").value == ["budget-participatif"]
     assert [t.value for t in at.title] == ["Carte des actions"]
+
+
+def test_rare_filters_come_on_demand_or_when_in_use():
+    at = run_app()
+    assert not at.radio and not at.slider and not at.selectbox  # not sent on first load
+    more = next(b for b in at.sidebar.button if b.label == "Plus de filtres")
+    more.click().run()
+    assert at.radio(key="v_color").value == "theme"
+    assert at.slider(key="f_years").value == (2001, 2013)  # the whole range
+    assert at.selectbox(key="f_section").value == ""
+    # a link that sets one of them shows them at once
+    at = run_app({"couleur": "bailleur"})
+    assert at.radio(key="v_color").value == "bailleur"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from fiches.corpus import Corpus
-from fiches.filters import LIST_FILTERS, filter_options
+from fiches.filters import LIST_FILTERS, ListFilter, filter_options
 from fiches.map_data import COLOR_MODES
 from fiches.markup import escape_md
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
@@ -27,6 +27,32 @@ from fiches.ui.state import url_changed_outside as _url_changed
 from fiches.urlstate import to_query
 
 
+def _list_filter(c: Corpus, spec: ListFilter) -> None:
+    options = filter_options(c, spec)
+    if len(options) < spec.min_options:
+        return
+    label_of = spec.label_of
+    st.multiselect(
+        spec.label,
+        options,
+        key=Session.filter_key(spec.field),
+        format_func=(lambda v, f=label_of: f(c, v)) if label_of else str,
+        placeholder=spec.placeholder,
+    )
+
+
+def _more_in_use(c: Corpus) -> bool:
+    """Whether a filter or option behind « Plus de filtres » is set (then it shows)."""
+    secondary = [spec for spec in LIST_FILTERS if not spec.primary]
+    years = session.years
+    return (
+        any(session.filter_values(spec.field) for spec in secondary)
+        or bool(session.section)
+        or session.color_by != next(iter(COLOR_MODES))
+        or bool(years and c.years() and tuple(years) != c.years())
+    )
+
+
 def _filters(c: Corpus) -> None:
     st.markdown("### Filtrer les actions")
     st.text_input(
@@ -38,6 +64,27 @@ def _filters(c: Corpus) -> None:
             " des majuscules ni des tirets."
         ),
     )
+    for spec in LIST_FILTERS:
+        if spec.primary:
+            _list_filter(c, spec)
+    # The rarely used filters and options come on demand: each widget type costs the
+    # page a script to fetch before the map can start (see README, Performances).
+    if session.more_filters or _more_in_use(c):
+        _more_filters(c)
+    else:
+        st.button(
+            "Plus de filtres",
+            icon=":material/tune:",
+            on_click=lambda: setattr(session, "more_filters", True),
+            width="stretch",
+        )
+    st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
+    notices = session.url_notices
+    if notices:
+        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
+
+
+def _more_filters(c: Corpus) -> None:
     st.selectbox(
         "Chercher dans",
         options=["", *SECTION_KEYS],
@@ -45,17 +92,8 @@ def _filters(c: Corpus) -> None:
         key=Session.section.key,
     )
     for spec in LIST_FILTERS:
-        options = filter_options(c, spec)
-        if len(options) < spec.min_options:
-            continue
-        label_of = spec.label_of
-        st.multiselect(
-            spec.label,
-            options,
-            key=Session.filter_key(spec.field),
-            format_func=(lambda v, f=label_of: f(c, v)) if label_of else str,
-            placeholder=spec.placeholder,
-        )
+        if not spec.primary:
+            _list_filter(c, spec)
     years = c.years()
     if years and years[0] < years[1]:
         if not session.years:
@@ -64,7 +102,6 @@ def _filters(c: Corpus) -> None:
             "Année de début", years[0], years[1], key=Session.years.key,
             help="Restreindre la période exclut les fiches dont l'année n'est pas indiquée.",
         )  # fmt: skip
-    st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
     st.radio(
         "Couleur des marqueurs",
         options=list(COLOR_MODES),
@@ -72,9 +109,6 @@ def _filters(c: Corpus) -> None:
         key=Session.color_by.key,
         horizontal=True,
     )
-    notices = session.url_notices
-    if notices:
-        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
 
 
 def sidebar(menu: Sequence[st.Page] = ()) -> Context:

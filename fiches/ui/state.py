@@ -70,6 +70,7 @@ class Session:
     goto_compare = _Slot("goto_compare", False)
     compared: _Slot[list[str]] = _Slot(compare.SESSION_KEY, [])
     list_size = _Slot("list_size", PAGE_SIZE)
+    more_filters = _Slot("more_filters", False)  # « Plus de filtres » was asked for
     table_rows: _Slot[list[int]] = _Slot("table_rows", [])
     # URL bookkeeping
     url_query: _Slot[dict | None] = _Slot("url_query", None)  # what this session last wrote
