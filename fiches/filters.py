@@ -60,7 +60,6 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         primary=False,
     ),
 )
-LIST_FILTER_BY_FIELD = {f.field: f for f in LIST_FILTERS}
 
 
 def filter_options(corpus: Corpus, spec: ListFilter) -> list[str]:
@@ -86,17 +85,6 @@ FilterState = make_dataclass(
     frozen=True,
     namespace={"is_empty": property(_is_empty), "__module__": __name__},
 )
-
-
-def recueil_options(corpus: Corpus) -> dict[str, str]:
-    """The collections a « Recueil » filter offers: source_id -> reference shown.
-
-    Empty when fewer than two collections are loaded: the filter would choose nothing.
-    In order of first appearance (the order of data/sources.toml).
-    """
-    pairs = corpus.fiches[["source_id", "source"]].drop_duplicates("source_id")
-    options = dict(zip(pairs["source_id"], pairs["source"], strict=True))
-    return options if len(options) >= 2 else {}
 
 
 def search_phrase(q: str) -> str:

@@ -66,7 +66,6 @@ if built is None or built[0] != key:
         )
     built = (key, document)
     st.session_state["dossier_built"] = built
-    st.session_state.pop("dossier_pdf", None)
 document = built[1]
 
 cols = st.columns(2)

@@ -64,8 +64,7 @@ for tab, section in zip(tabs, digest.sections, strict=True):
                 with st.container(border=True):
                     st.markdown(f"**[{escape_md(e.titre)}]({fiche_url(base, e.fiche_id)})**")
                     st.markdown(e.text)
-            if len(group.excerpts) > EXCERPTS_SHOWN:
-                st.caption(
-                    f"… et {len(group.excerpts) - EXCERPTS_SHOWN} autres extraits dans"
-                    " l'export Markdown."
-                )
+            rest = len(group.excerpts) - EXCERPTS_SHOWN
+            if rest > 0:
+                plural = "s" if rest > 1 else ""
+                st.caption(f"… et {rest} autre{plural} extrait{plural} dans l'export Markdown.")

@@ -92,11 +92,16 @@ def test_empty_state_keeps_everything(corpus):
 def test_recueil_filter_appears_with_two_collections_and_filters_by_source(corpus):
     from dataclasses import replace
 
-    from fiches.filters import FilterState, apply_filters, recueil_options
+    from fiches.filters import LIST_FILTERS, FilterState, apply_filters, filter_options
 
-    assert recueil_options(corpus) == {}  # one collection: no « Recueil » filter
-    two = replace(corpus, fiches=corpus.fiches.copy())
+    spec = next(s for s in LIST_FILTERS if s.field == "recueils")
+    # one collection: fewer options than the widget needs, no « Recueil » filter
+    assert len(filter_options(corpus, spec)) < spec.min_options
+    two = replace(corpus, fiches=corpus.fiches.copy(), _options={})
     two.fiches.loc[two.fiches.index[:3], ["source_id", "source"]] = ["autre", "Autre recueil"]
-    assert list(recueil_options(two)) == ["autre", "participation-habitants-cadre-de-vie-2015"]
+    options = filter_options(two, spec)
+    assert options == ["autre", "participation-habitants-cadre-de-vie-2015"]
+    assert len(options) >= spec.min_options
+    assert spec.label_of(two, "autre") == "Autre recueil"
     kept = apply_filters(two, FilterState(recueils=("autre",)))
     assert list(kept.index) == list(corpus.fiches.index[:3])

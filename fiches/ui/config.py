@@ -22,11 +22,7 @@ def default_tiles() -> str | None:
 
 
 def record_run_time(seconds: float) -> None:
-    """Keep this run's server time in the session and append it to the file named by
-    ``FICHES_TIMINGS`` (benchmarks)."""
-    import streamlit as st
-
-    st.session_state["run_ms"] = seconds * 1000
+    """Append this run's server time to the file named by ``FICHES_TIMINGS`` (benchmarks)."""
     target = os.environ.get("FICHES_TIMINGS")
     if target:
         with open(target, "a", encoding="utf-8") as fh:

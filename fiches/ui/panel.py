@@ -73,8 +73,9 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
             width="stretch",
         )
     if len(ctx.filtered) > size:
+        rest = len(ctx.filtered) - size
         st.button(
-            f"Afficher plus ({len(ctx.filtered) - size} restantes)",
+            f"Afficher plus ({rest} restante{'s' if rest > 1 else ''})",
             key=f"{key}-more",
             on_click=lambda: setattr(session, "list_size", size + PAGE_SIZE * 4),
         )

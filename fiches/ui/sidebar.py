@@ -70,6 +70,7 @@ def _filters(c: Corpus) -> None:
     # The rarely used filters and options come on demand: each widget type costs the
     # page a script to fetch before the map can start (see README, Performances).
     if session.more_filters or _more_in_use(c):
+        session.more_filters = True  # stays open when the last of them is cleared
         _more_filters(c)
     else:
         st.button(

@@ -62,7 +62,8 @@ class Session:
     fiche = _Slot("v_fiche", "")
     color_by = _Slot("v_color", "theme")
     map_center: _Slot[tuple[float, float] | None] = _Slot("map_center", None)
-    map_zoom: _Slot[int | None] = _Slot("map_zoom", None)
+    map_zoom: _Slot[float | None] = _Slot("map_zoom", None)
+    framed_filters: _Slot[FilterState | None] = _Slot("framed_filters", None)
     map_choice: _Slot[list[str]] = _Slot("map_choice", [])
     map_click = _Slot("map_click", "")  # the last map click handled
     focus = _Slot("focus", "")  # CSS selector to bring into view after this run
@@ -230,7 +231,9 @@ def init_from_url(c: Corpus) -> None:
     values[Session.q.key] = state.q
     values[Session.section.key] = state.section
     values[Session.color_by.key] = view.color_by
-    sent = _keys_sent_by_browser()
+    # only a new session keeps what its browser sent (a page left open across a server
+    # restart); Back/Forward in a session restores every widget from the URL
+    sent = _keys_sent_by_browser() if session.url_query is None else set()
     for key, value in values.items():
         if key not in sent:
             st.session_state[key] = value
@@ -296,13 +299,20 @@ def is_embedded() -> bool:
 
 def context_for(c: Corpus) -> Context:
     state = state_from_widgets(c)
+    if session.framed_filters is not None and session.framed_filters != state:
+        # a view framed by the app (a deep link's fiche, « Voir sur la carte ») holds until
+        # the filters change; then the map fits what they show (a view the person chose
+        # stays: it is in the URL)
+        session.map_center = None
+        session.map_zoom = None
+    session.framed_filters = state
     view = sync_url(state, view_from_session(c))
     return Context(c, state, view, apply_filters(c, state), embed=is_embedded())
 
 
 # --- map clicks ------------------------------------------------------------------------
 
-_CLICK_REF = re.compile(r"#(?P<ref>[a-z]?\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
+_CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
 
 
 def new_map_click(result: dict | None) -> str | None:

@@ -34,13 +34,6 @@
     return ((bits[i >> 3] >> (i & 7)) & 1) === 1;
   }
 
-  /** Escape text for the few places Leaflet takes HTML (tooltips, divIcons). */
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c];
-    });
-  }
-
   /** Distinct actions among markers (several places of one action count once). */
   function countActions(fiches) {
     var seen = {};
@@ -149,6 +142,7 @@
     var map = state.map;
     if (!bounds || !bounds.isValid()) { return; }
     state.fitting = true;
+    state.gesture = false;
     try {
       map.fitBounds(bounds, {padding: [24, 24], maxZoom: 13, animate: false});
     } finally {
@@ -229,6 +223,7 @@
     });
     map.on("moveend", function () {
       if (state.gesture && !state.fitting) { writeViewToUrl(); }
+      state.gesture = false;
     });
     // A mouse press on a pin must not move the focus: focusing an element inside the
     // frame makes the browser scroll the page, which moves the pin from under the pointer
@@ -392,10 +387,15 @@
         var title = f.properties.t;
         layer.bindTooltip(clickText(title, "d" + f.properties.code, nonce),
                           {sticky: true, direction: "auto"});
-        layer.on("click", function () {
-          layer.setTooltipContent(clickText(title, "d" + f.properties.code,
-                                            Date.now().toString(36)));
-        });
+        // the text gets a new nonce before any click handler runs (see FicheMarker)
+        var fire = layer.fire;
+        layer.fire = function (type, data, propagate) {
+          if (type === "click") {
+            layer.setTooltipContent(clickText(title, "d" + f.properties.code,
+                                              Date.now().toString(36)));
+          }
+          return fire.call(layer, type, data, propagate);
+        };
         layer.on("add", function () { accessibleArea(layer, textOf(title)); });
       }
     });
@@ -512,7 +512,7 @@
 
   return {
     // pure helpers
-    decodeBitmap: decodeBitmap, isSet: isSet, escapeHtml: escapeHtml,
+    decodeBitmap: decodeBitmap, isSet: isSet,
     countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
     labelKindsAt: labelKindsAt, linkWithView: linkWithView, clickText: clickText,
     roundZoom: roundZoom, textOf: textOf,

@@ -34,6 +34,7 @@
     } catch (e) { /* not same-origin */ }
     var url = new URL(doc.defaultView.location.href);
     url.searchParams.delete("embed");
+    url.searchParams.delete("embed_options");
     return url.toString();
   }
 
@@ -94,7 +95,7 @@
     function attempt() {
       var el = doc.querySelector(selector);
       if (el) {
-        el.setAttribute("tabindex", "-1");
+        if (!el.hasAttribute("tabindex") && el.tabIndex < 0) { el.setAttribute("tabindex", "-1"); }
         // scroll only when it is out of sight: a needless scroll would move the map
         var box = el.getBoundingClientRect();
         if (box.top < 0 || box.bottom > doc.defaultView.innerHeight) {

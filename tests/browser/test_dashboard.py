@@ -475,3 +475,26 @@ def test_no_request_leaves_the_site_until_a_tile_basemap_is_picked(browser, serv
     frame.locator("img.leaflet-tile").first.wait_for(state="attached", timeout=10_000)
     assert any(u.startswith("https://tile.openstreetmap.org/") for u in urls)
     context.close()
+
+
+def test_back_restores_the_filters(page, server, corpus, requests_log):
+    page.goto(server.url)
+    wait_for_map(page)
+    choose(page, "Bailleur", "France Loire")
+    page.get_by_text(f"2 actions sur {len(corpus.fiches)}").wait_for()
+    chosen = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]')
+    assert chosen.filter(has_text="France Loire").count() == 1
+    page.go_back()
+    page.get_by_text(f"{len(corpus.fiches)} actions sur {len(corpus.fiches)}").wait_for()
+    assert "bailleur=" not in page.url
+    assert chosen.filter(has_text="France Loire").count() == 0  # the widget says it too
+
+
+def test_the_map_fits_the_filters_again_after_a_framed_fiche(page, server, requests_log):
+    page.goto(server.url + "/?fiche=les-comites-locaux-de-concertation-vallogis")
+    wait_for_map(page)
+    first = drawn(page)
+    choose(page, "Thème", "Vivre-ensemble et lien social")
+    got = drawn(page, after=first["draws"])
+    map_frame(page).wait_for_function("!map._animatingZoom")
+    assert contains(map_bounds(page), got["bounds"])

@@ -71,11 +71,6 @@ test("a title escaped by Python reads back as its text", () => {
   assert.equal(FicheMap.textOf("&amp;lt;"), "&lt;");  // decoded once, never twice
 });
 
-test("text for HTML is escaped", () => {
-  assert.equal(FicheMap.escapeHtml(`<img src=x onerror="a">'`),
-               "&lt;img src=x onerror=&quot;a&quot;&gt;&#39;");
-});
-
 test("the embed code is an iframe of the view with embed=true, attribute-safe", () => {
   const code = FichePage.embedCode("http://h/carte?theme=a&q=%22x%22");
   assert.match(code, /^<iframe src="http:\/\/h\/carte\?theme=a&amp;q=%22x%22&amp;embed=true"/);
