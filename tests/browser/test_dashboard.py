@@ -482,7 +482,7 @@ def test_back_restores_the_filters(page, server, corpus, requests_log):
     wait_for_map(page)
     choose(page, "Bailleur", "France Loire")
     page.get_by_text(f"2 actions sur {len(corpus.fiches)}").wait_for()
-    chosen = page.locator('[data-testid="stSidebar"] [data-baseweb="tag"]')
+    chosen = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelectTagsContainer"]')
     assert chosen.filter(has_text="France Loire").count() == 1
     page.go_back()
     page.get_by_text(f"{len(corpus.fiches)} actions sur {len(corpus.fiches)}").wait_for()
