@@ -281,6 +281,9 @@ def main() -> int:
     parser.add_argument("--browser-sizes", help=f"default {','.join(map(str, BROWSER_SIZES))}")
     parser.add_argument("--rerun-sizes", help=f"default {','.join(map(str, RERUN_SIZES))}")
     parser.add_argument("--rounds", type=int, help=f"default {ROUNDS}")
+    parser.add_argument(
+        "--import-sizes", default="2000,10000", help="Importer page answer times (browser)"
+    )
     args = parser.parse_args()
     defaults = (
         QUICK
@@ -310,6 +313,11 @@ def main() -> int:
                 dataset = build_dataset(load_corpus(data_dir))
                 publish(dataset, paths.STATIC)
                 browser_figures(n, data_dir, dataset, args.rounds)
+    import_sizes = [int(x) for x in args.import_sizes.split(",") if x]
+    if import_sizes:
+        from scripts.bench_import import import_figures
+
+        import_figures(import_sizes, emit)
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Run: ``python -m scripts.screenshots [path?query ...]`` (a local server is started).
 Writes PNG files to tests/screenshots/ (git-ignored) and, with ``--readme``, the README's
-docs/screenshot.png.
+docs/screenshot.png and docs/screenshot-telephone.png (the last address given).
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def main() -> None:
                     path = SCREENSHOTS / f"{name}-{width}x{height}.png"
                     page.screenshot(path=path)
                     print(path)
-                    if args.readme and url == args.urls[-1] and width == 1280:
-                        shutil.copyfile(path, paths.ROOT / "docs" / "screenshot.png")
+                    if args.readme and url == args.urls[-1]:
+                        name = "screenshot.png" if width > 600 else "screenshot-telephone.png"
+                        shutil.copyfile(path, paths.ROOT / "docs" / name)
                     context.close()
             browser.close()
     finally:

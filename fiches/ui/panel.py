@@ -159,15 +159,14 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
         for line in facts["lieux"]:
             st.markdown(line)
         if not ctx.embed:
-            cols = st.columns(2)
-            cols[0].button(
+            st.button(
                 "Voir sur la carte",
                 key=f"{key}-voir",
                 on_click=show_on_map,
                 args=(c, fid),
                 width="stretch",
             )
-            cols[1].button(
+            st.button(
                 "Ajouter à la comparaison",
                 key=f"{key}-cmp",
                 on_click=add_to_comparison,
