@@ -131,10 +131,14 @@ def test_filter_on_bailleur_keeps_its_fiches_everywhere(page, server, corpus, re
     assert contains(map_bounds(page), got["bounds"])
     assert "bailleur=France+Loire" in page.url
     # the Fiches page keeps the filter and lists exactly those fiches
+    runs = script_runs(page)
     page.get_by_role("link", name="Fiches").click()
+    wait_idle(page, after=runs)
     page.get_by_role("heading", name="Fiches", exact=True).wait_for()
     assert "bailleur=France+Loire" in page.url
-    assert page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}").is_visible()
+    count = page.get_by_text(f"{len(expected)} actions sur {len(corpus.fiches)}")
+    count.wait_for()  # the page's own count, once drawn
+    assert count.is_visible()
 
 
 def test_click_on_marker_opens_its_panel_in_view(page, server, corpus, requests_log):
@@ -225,7 +229,7 @@ def test_copied_link_reopens_the_same_view_in_a_fresh_browser(browser, server, c
     page.goto(link)
     wait_for_map(page)
     page.get_by_role("heading", name="Habitat participatif (France Loire)").wait_for()
-    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").first.is_visible()
+    page.get_by_text(f"1 action sur {len(corpus.fiches)}").first.wait_for()
     got = map_view(page)
     assert got[2] == seen[2]
     assert abs(got[0] - seen[0]) < 0.001 and abs(got[1] - seen[1]) < 0.001
@@ -241,7 +245,8 @@ def test_embed_code_and_embedded_view(browser, server, corpus):
     assert code.startswith("<iframe") and "embed=true" in src and "theme=budget-participatif" in src
     page.goto(src)
     wait_for_map(page)
-    assert page.get_by_text(f"1 action sur {len(corpus.fiches)}").is_visible()
+    wait_idle(page)
+    page.get_by_text(f"1 action sur {len(corpus.fiches)}").wait_for()
     assert page.locator('[data-testid="stSidebar"]').count() == 0
     assert page.get_by_role("link", name="Fiches").count() == 0
     assert page.get_by_text("Page not found").count() == 0
