@@ -19,6 +19,11 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
 	# Playwright's own browser download cannot work offline: use Debian's Chromium.
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# Node.js runs the map's JavaScript unit tests (tests/js/); Debian's if the machine has none.
+NODE := $(shell command -v node 2>/dev/null || echo /usr/bin/node)
+$(NODE):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
+
 assets: $(VENV)/.runtime-installed
 	$(PY) -m fiches assets
 
@@ -27,11 +32,11 @@ run: assets
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 ## Lint, format check and every test (JavaScript, unit, AppTest, browser); prints the counts.
-test: $(VENV)/.dev-installed /usr/bin/chromium assets
+test: $(VENV)/.dev-installed /usr/bin/chromium $(NODE) assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	for f in static/js/*.js; do node --check $$f || exit 1; done
-	node --test tests/js/
+	for f in static/js/*.js; do $(NODE) --check $$f || exit 1; done
+	$(NODE) --test tests/js/
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev-installed

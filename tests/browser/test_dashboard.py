@@ -155,7 +155,7 @@ def test_click_on_marker_opens_its_panel_in_view(page, server, corpus, requests_
     page.wait_for_function(
         "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000
     )
-    assert page.get_by_text("position approximative").first.is_visible()
+    page.get_by_text("position approximative").first.wait_for()
     # links of the fiche are clickable and open in a new tab; e-mails stay as published
     link = page.get_by_role("link", name="http://www.agora-rabiere.fr/?cat=87")
     assert link.get_attribute("href") == "http://www.agora-rabiere.fr/?cat=87"
@@ -438,7 +438,7 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     page.get_by_role("button", name="Les Locataires référents (Val Touraine Habitat)").first.click()
     page.get_by_role("heading", name="Les Locataires référents (Val Touraine Habitat)").wait_for()
     panel = page.locator('[class*="st-key-panel-carte-"]')
-    assert panel.get_by_text("au département").first.is_visible()
+    panel.get_by_text("au département").first.wait_for()  # the place line, once drawn
 
 
 def test_back_and_forward_move_between_opened_fiches(page, server, requests_log):
