@@ -111,12 +111,14 @@ BACKGROUND_LAYERS = (
 )
 
 
-def base_map(*, tiles: str | None = None) -> folium.Map:
+def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
     """The constant base map, framed on the two regions; ``static/js/fiches-map.js`` draws
     the contours under the actions from the dataset.
 
     ``tiles`` only chooses the basemap shown first; the others stay one click away in the
     map's layer switcher, and no tile is requested until a tile basemap is shown.
+    ``dataset_url``: the map's dataset file, fetched as soon as the map exists (the first
+    view arrives later); constant for a corpus, so the map is not rebuilt across reruns.
     """
     m = _offline_map(
         location=REGIONS_VIEW["center"],
@@ -137,6 +139,7 @@ def base_map(*, tiles: str | None = None) -> folium.Map:
             "basemap": tiles if tiles in TILES else "contours",
             "bounds": REGIONS_BOUNDS,
             "background": [list(layer) for layer in BACKGROUND_LAYERS],
+            "dataset": dataset_url,
         }
     ).add_to(m)
     return m

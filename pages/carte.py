@@ -35,7 +35,8 @@ with left:
         fit=ctx.view.zoom is None and zoom is None,
     )
     result = st_folium(
-        base_map(tiles=ui.default_tiles()),  # fresh each run: st_folium mutates it
+        # fresh each run (st_folium mutates it), identical for a corpus
+        base_map(tiles=ui.default_tiles(), dataset_url=dataset.url),
         key="carte",
         height=560,
         use_container_width=True,

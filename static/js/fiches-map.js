@@ -100,7 +100,7 @@
 
   // ---- Leaflet parts --------------------------------------------------------------
 
-  var state = {map: null, fitting: false, lastFit: null, cache: {}, labels: null};
+  var state = {map: null, fitting: false, lastFit: null, cache: {}, fetching: {}, labels: null};
 
   function parentWindow() {
     try { return window.parent.location.href ? window.parent : null; } catch (e) { return null; }
@@ -166,6 +166,12 @@
   function init(map, config) {
     state.map = map;
     state.config = config;
+    // start fetching the dataset now: the first view is evaluated later
+    if (config.dataset && !state.fetching[config.dataset]) {
+      state.fetching[config.dataset] = fetch(config.dataset).then(function (r) {
+        return r.json();
+      });
+    }
     window.__ficheMap = map;
     L.Icon.Default.imagePath = config.images;
     map.createPane("background");
@@ -344,7 +350,11 @@
     if (cache[view.url]) {
       render(group, map, view, cache[view.url]);
     } else {
-      fetch(view.url).then(function (r) { return r.json(); }).then(function (ds) {
+      var pending = state.fetching[view.url] || fetch(view.url).then(function (r) {
+        return r.json();
+      });
+      state.fetching[view.url] = pending;
+      pending.then(function (ds) {
         cache[view.url] = ds;
         render(group, map, view, ds);
       });
