@@ -7,7 +7,7 @@ that it survives a visit to another page, which clears the URL's own parameters.
 import streamlit as st
 
 from fiches import ui
-from fiches.compare import MAX_COMPARED, SESSION_KEY, URL_PARAM, compare, parse_ids, to_param
+from fiches.compare import MAX_COMPARED, URL_PARAM, compare, parse_ids, to_param
 from fiches.markup import escape_md
 
 OPTIONS_SHOWN = 300
@@ -17,32 +17,30 @@ c = ctx.corpus
 
 st.title("Comparer")
 url_value = st.query_params.get(URL_PARAM)
-if url_value is not None and url_value != st.session_state.get("compare_url"):
+if url_value is not None and url_value != ui.session.compare_url:
     ids, notices = parse_ids(url_value, c.fiches.index)
-    st.session_state[SESSION_KEY] = ids
+    ui.session.compared = ids
     if notices:
         st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
-chosen = [i for i in st.session_state.get(SESSION_KEY, []) if i in c.fiches.index]
+chosen = [i for i in ui.session.compared if i in c.fiches.index]
 
 # the list: the filtered fiches (the first OPTIONS_SHOWN: each option is sent on every
 # rerun), plus those already chosen
 options = list(dict.fromkeys([*chosen, *ctx.filtered.index[:OPTIONS_SHOWN]]))
-st.session_state["compare_select"] = chosen
+ui.session.compare_select = chosen
 st.multiselect(
     f"Fiches à comparer (deux ou trois, parmi les {len(ctx.filtered)} filtrées)",
     options,
-    key="compare_select",
+    key=ui.Session.compare_select.key,
     format_func=lambda fid: c.fiches.at[fid, "titre"],
     max_selections=MAX_COMPARED,
     placeholder="Choisir une fiche",
-    on_change=lambda: st.session_state.update(
-        {SESSION_KEY: list(st.session_state["compare_select"])}
-    ),
+    on_change=lambda: setattr(ui.session, "compared", ui.session.compare_select),
 )
 if len(ctx.filtered) > OPTIONS_SHOWN:
     st.caption(f"La liste propose les {OPTIONS_SHOWN} premières : affinez les filtres.")
 param = to_param(chosen)
-st.session_state["compare_url"] = param
+ui.session.compare_url = param
 if param:
     st.query_params[URL_PARAM] = param
 elif URL_PARAM in st.query_params:

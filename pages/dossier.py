@@ -41,15 +41,15 @@ if n > MAX_FICHES:
 
 base = dashboard_base(st.context.url, "dossier")
 key = (ids, title, base, date.today())
-built = st.session_state.get("dossier_built")
+built = ui.session.dossier_built
 if built is None or built[0] != key:
-    if n > CONFIRM_ABOVE and st.session_state.get("dossier_confirmed") != key:
+    if n > CONFIRM_ABOVE and ui.session.dossier_confirmed != key:
         # a callback, not the button's value: it holds even if the run is restarted
         st.button(
             f"Construire le dossier de {n} fiches",
             type="primary",
             key="dossier-confirm",
-            on_click=lambda: st.session_state.update(dossier_confirmed=key),
+            on_click=lambda: setattr(ui.session, "dossier_confirmed", key),
         )
         st.warning(
             f"Cette sélection compte {n} fiches (plus de {CONFIRM_ABOVE}) : le document sera"
@@ -65,7 +65,7 @@ if built is None or built[0] != key:
             selection_url=selection_url(base, ctx.state),
         )
     built = (key, document)
-    st.session_state["dossier_built"] = built
+    ui.session.dossier_built = built
 document = built[1]
 
 cols = st.columns(2)

@@ -70,6 +70,10 @@ class Session:
     goto_map = _Slot("goto_map", False)
     goto_compare = _Slot("goto_compare", False)
     compared: _Slot[list[str]] = _Slot(compare.SESSION_KEY, [])
+    compare_url: _Slot[str | None] = _Slot("compare_url", None)  # ``fiches=`` last read
+    compare_select = _Slot("compare_select", [])  # the Comparer page's list widget
+    dossier_built: _Slot[tuple | None] = _Slot("dossier_built", None)  # (selection, html)
+    dossier_confirmed: _Slot[object] = _Slot("dossier_confirmed", None)  # selection key
     list_size = _Slot("list_size", PAGE_SIZE)
     more_filters = _Slot("more_filters", False)  # « Plus de filtres » was asked for
     table_rows: _Slot[list[int]] = _Slot("table_rows", [])
