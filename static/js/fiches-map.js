@@ -79,14 +79,23 @@
     return Math.round(z * 4) / 4;
   }
 
-  /** The address of the view as displayed: the page's URL with the map's centre/zoom. */
-  function linkWithView(href, view) {
+  /** ``href`` with the map's centre and zoom in it, or without them when ``view`` is null. */
+  function withView(href, view) {
     var url = new URL(href);
     if (view) {
       url.searchParams.set("lat", view.lat.toFixed(4));
       url.searchParams.set("lon", view.lon.toFixed(4));
       url.searchParams.set("z", String(roundZoom(view.z)));
+    } else {
+      ["lat", "lon", "z"].forEach(function (k) { url.searchParams.delete(k); });
     }
+    return url.toString();
+  }
+
+  /** The address of the view as displayed: the page's URL with the map's centre/zoom,
+   *  without Streamlit's embedding parameters. */
+  function linkWithView(href, view) {
+    var url = new URL(withView(href, view));
     url.searchParams.delete("embed");
     url.searchParams.delete("embed_options");
     return url.toString();
@@ -100,7 +109,7 @@
 
   // ---- Leaflet parts --------------------------------------------------------------
 
-  var state = {map: null, fitting: false, lastFit: null, cache: {}, fetching: {}, labels: null};
+  var state = {map: null, fitting: false, cache: {}, fetching: {}, labels: null};
 
   function parentWindow() {
     try { return window.parent.location.href ? window.parent : null; } catch (e) { return null; }
@@ -119,23 +128,13 @@
     return linkWithView(w ? w.location.href : window.location.href, currentView());
   }
 
-  function writeViewToUrl() {
+  /** Put the displayed view (or, with ``clear``, no view) in the address bar, without a
+   *  rerun and without a history entry. */
+  function writeViewToUrl(clear) {
     var w = parentWindow();
-    var v = currentView();
-    if (!w || !v) { return; }
-    var url = new URL(w.location.href);
-    url.searchParams.set("lat", v.lat.toFixed(4));
-    url.searchParams.set("lon", v.lon.toFixed(4));
-    url.searchParams.set("z", String(v.z));
-    w.history.replaceState(w.history.state, "", url.toString());
-  }
-
-  function clearViewFromUrl() {
-    var w = parentWindow();
-    if (!w) { return; }
-    var url = new URL(w.location.href);
-    ["lat", "lon", "z"].forEach(function (k) { url.searchParams.delete(k); });
-    w.history.replaceState(w.history.state, "", url.toString());
+    var v = clear ? null : currentView();
+    if (!w || (!clear && !v)) { return; }
+    w.history.replaceState(w.history.state, "", withView(w.location.href, v));
   }
 
   function fitTo(bounds) {
@@ -148,7 +147,6 @@
     } finally {
       state.fitting = false;
     }
-    state.lastFit = bounds;
   }
 
   function control(position, build) {
@@ -216,7 +214,7 @@
       a.appendChild(svg);
       L.DomEvent.on(a, "click", function (e) {
         L.DomEvent.preventDefault(e);
-        clearViewFromUrl();
+        writeViewToUrl(true);
         fitTo(state.visibleBounds);
       });
     }).addTo(map);
@@ -228,7 +226,7 @@
                                           {passive: true, capture: true});
     });
     map.on("moveend", function () {
-      if (state.gesture && !state.fitting) { writeViewToUrl(); }
+      if (state.gesture && !state.fitting) { writeViewToUrl(false); }
       state.gesture = false;
     });
     // A mouse press on a pin must not move the focus: focusing an element inside the
@@ -524,7 +522,8 @@
     // pure helpers
     decodeBitmap: decodeBitmap, isSet: isSet,
     countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
-    labelKindsAt: labelKindsAt, linkWithView: linkWithView, clickText: clickText,
+    labelKindsAt: labelKindsAt, withView: withView, linkWithView: linkWithView,
+    clickText: clickText,
     roundZoom: roundZoom, textOf: textOf,
     // Leaflet
     init: init, draw: draw, link: link, view: currentView,

@@ -58,6 +58,12 @@ test("the shared link holds the displayed view and drops embedding", () => {
   assert.equal(url.searchParams.get("embed"), null);
 });
 
+test("the view goes into and out of an address, other parameters kept", () => {
+  const withView = FicheMap.withView("http://h/?theme=a&lat=1&lon=2&z=3", {lat: 46.5, lon: 0.3, z: 9});
+  assert.equal(withView, "http://h/?theme=a&lat=46.5000&lon=0.3000&z=9");
+  assert.equal(FicheMap.withView(withView, null), "http://h/?theme=a");
+});
+
 test("a click reports a hidden reference with a fresh nonce", () => {
   const text = FicheMap.clickText("Titre &amp; co", "12", "abc");
   assert.equal(text, "Titre &amp; co<span hidden>#12.abc</span>");
