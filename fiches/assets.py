@@ -8,6 +8,7 @@ when ``server.enableStaticServing`` is on.
 from __future__ import annotations
 
 import filecmp
+import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -52,8 +53,14 @@ OWN_URL_PREFIX = "/app/static/js"
 
 
 def _versioned(name: str) -> str:
-    digest = hashlib.sha256((paths.STATIC / "js" / name).read_bytes()).hexdigest()[:10]
-    return f"{OWN_URL_PREFIX}/{name}?v={digest}"
+    path = paths.STATIC / "js" / name
+    return f"{OWN_URL_PREFIX}/{name}?v={_digest(path, path.stat().st_mtime_ns)}"
+
+
+@functools.cache
+def _digest(path: Path, mtime_ns: int) -> str:
+    """Content hash of a file version (read once per version, not on every run)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
 def map_script_url() -> str:

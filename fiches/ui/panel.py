@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from typing import NoReturn
 
@@ -10,6 +9,7 @@ import streamlit as st
 
 from fiches import paths
 from fiches.assets import page_script_url
+from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
@@ -89,8 +89,8 @@ def page_script(**call) -> None:
     st.html(
         f'<script src="{page_script_url()}"></script>'
         # queued: the file may load after this inline script
-        f"<script>(window.fichePageCalls = window.fichePageCalls || []).push({json.dumps(call)});"
-        "window.FichePage && FichePage.flush();</script>",
+        "<script>(window.fichePageCalls = window.fichePageCalls || [])"
+        f".push({script_json(call)});window.FichePage && FichePage.flush();</script>",
         unsafe_allow_javascript=True,
     )
 
