@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from fiches.corpus import Corpus
-from fiches.filters import LIST_FILTERS, ListFilter, filter_options
+from fiches.filters import LIST_FILTERS, FilterState, ListFilter, filter_options
 from fiches.map_data import COLOR_MODES
 from fiches.markup import escape_md
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
@@ -24,7 +24,7 @@ from fiches.ui.state import (
     view_from_session,
 )
 from fiches.ui.state import url_changed_outside as _url_changed
-from fiches.urlstate import to_query
+from fiches.urlstate import ViewState, to_query
 
 
 def _list_filter(c: Corpus, spec: ListFilter) -> None:
@@ -41,19 +41,17 @@ def _list_filter(c: Corpus, spec: ListFilter) -> None:
     )
 
 
-def _more_in_use(c: Corpus) -> bool:
+def _more_in_use(state: FilterState, view: ViewState) -> bool:
     """Whether a filter or option behind « Plus de filtres » is set (then it shows)."""
-    secondary = [spec for spec in LIST_FILTERS if not spec.primary]
-    years = session.years
     return (
-        any(session.filter_values(spec.field) for spec in secondary)
-        or bool(session.section)
-        or session.color_by != next(iter(COLOR_MODES))
-        or bool(years and c.years() and tuple(years) != c.years())
+        any(getattr(state, spec.field) for spec in LIST_FILTERS if not spec.primary)
+        or bool(state.section)
+        or state.years is not None
+        or view.color_by != next(iter(COLOR_MODES))
     )
 
 
-def _filters(c: Corpus) -> None:
+def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
     st.markdown("### Filtrer les actions")
     st.text_input(
         "Recherche libre",
@@ -69,7 +67,7 @@ def _filters(c: Corpus) -> None:
             _list_filter(c, spec)
     # The rarely used filters and options come on demand: each widget type costs the
     # page a script to fetch before the map can start (see README, Performances).
-    if session.more_filters or _more_in_use(c):
+    if session.more_filters or _more_in_use(state, view):
         session.more_filters = True  # stays open when the last of them is cleared
         _more_filters(c)
     else:
@@ -122,8 +120,9 @@ def sidebar(menu: Sequence[st.Page] = ()) -> Context:
         init_from_url(c)
     if not is_embedded():
         with st.sidebar:
-            query = to_query(state_from_widgets(c), view_from_session(c))
+            state, view = state_from_widgets(c), view_from_session(c)
+            query = to_query(state, view)
             for page in menu:
                 st.page_link(page, query_params=query)
-            _filters(c)
+            _filters(c, state, view)
     return context_for(c)
