@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from fiches.store import Skipped
 
 if TYPE_CHECKING:
-    from fiches.corpus import Corpus
+    pass
 
 ROWS_LISTED = 5  # rows named in a grouped notice; the others are counted
 
@@ -76,11 +76,6 @@ def skipped_notices(skipped: Iterable[Skipped], titles: Mapping[str, str]) -> li
         _single(items[0], titles) if len(items) == 1 else _group(items[0], [s.row for s in items])
         for items in groups
     ]
-
-
-def load_notices(corpus: Corpus) -> list[str]:
-    """The notices of a loaded corpus (empty when every row was read)."""
-    return corpus.notices
 
 
 def unread_places(skipped: Iterable[Skipped], fiche_id: str) -> list[str]:

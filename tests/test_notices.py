@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fiches.corpus import load_corpus
-from fiches.notices import fr_int, load_notices
+from fiches.notices import fr_int
 from fiches.render import fiche_facts, fiche_html
 from tests import damaged
 from tests.helpers import copy_data
@@ -17,7 +17,7 @@ def data(tmp_path):
 
 
 def test_committed_data_has_no_notice(corpus):
-    assert load_notices(corpus) == []
+    assert corpus.notices == []
     assert corpus.total_in_file == len(corpus.fiches) == 13
     assert corpus.unread_places(damaged.BLOIS) == []
 
@@ -25,7 +25,7 @@ def test_committed_data_has_no_notice(corpus):
 def test_unclosed_quote_names_row_and_column_and_the_total_counts_the_file(data):
     damaged.edit(data, "fiches.csv", damaged.unclosed_quote_in_ordre)
     corpus = load_corpus(data)
-    assert load_notices(corpus) == [
+    assert corpus.notices == [
         "1 fiche illisible dans data/fiches.csv, ligne 8, colonne ordre : guillemet non fermé"
         " — elle n'est pas affichée."
     ]
@@ -39,7 +39,7 @@ def test_unclosed_quote_names_row_and_column_and_the_total_counts_the_file(data)
 def test_a_quote_that_runs_into_the_next_row_loses_only_its_own_row(data):
     damaged.edit(data, "fiches.csv", damaged.unclosed_quote_before_next_row)
     corpus = load_corpus(data)
-    assert load_notices(corpus) == [
+    assert corpus.notices == [
         "1 fiche illisible dans data/fiches.csv, ligne 8, colonne section_docs :"
         " guillemet non fermé — elle n'est pas affichée."
     ]
@@ -51,7 +51,7 @@ def test_a_quote_that_runs_into_the_next_row_loses_only_its_own_row(data):
 def test_a_quote_in_the_last_row(data):
     damaged.edit(data, "fiches.csv", damaged.unclosed_quote_in_last_row)
     corpus = load_corpus(data)
-    assert load_notices(corpus) == [
+    assert corpus.notices == [
         "1 fiche illisible dans data/fiches.csv, ligne 14, colonne id : guillemet non fermé"
         " — elle n'est pas affichée."
     ]
@@ -61,7 +61,7 @@ def test_a_quote_in_the_last_row(data):
 def test_place_that_cannot_be_read_is_said_on_every_page_and_in_its_fiche(data):
     damaged.edit(data, "places.csv", damaged.blois_lat_abc)
     corpus = load_corpus(data)
-    assert load_notices(corpus) == [
+    assert corpus.notices == [
         "1 lieu illisible dans data/places.csv, ligne 9, colonne lat : coordonnée non"
         " numérique « abc » — le lieu « Quartier prioritaire de Blois » (fiche « La mise en"
         " place du conseil citoyen à Blois ») n'est pas sur la carte."
@@ -84,7 +84,7 @@ def test_many_bad_rows_make_one_notice_listing_five_rows(data):
     changes = {(row, "annee_debut"): "vers 2010" for row in range(2, 10)}
     damaged.edit(data, "fiches.csv", lambda t: damaged.edit_cells(t, changes))
     corpus = load_corpus(data)
-    assert load_notices(corpus) == [
+    assert corpus.notices == [
         "8 fiches illisibles dans data/fiches.csv, colonne annee_debut : valeur invalide"
         " (lignes 2, 3, 4, 5, 6 et 3 autres) — elles ne sont pas affichées."
     ]
@@ -99,7 +99,7 @@ def test_fiche_and_place_problems_each_get_their_notice_fiches_first(data):
         lambda t: damaged.edit_cells(t, {(3, "lat"): "", (3, "lon"): "", (4, "lon"): "x"}),
     )
     damaged.edit(data, "fiches.csv", lambda t: damaged.edit_cells(t, {(3, "annee_debut"): "?"}))
-    assert load_notices(load_corpus(data)) == [
+    assert load_corpus(data).notices == [
         "1 fiche illisible dans data/fiches.csv, ligne 3, colonne annee_debut : valeur"
         " invalide « ? » — elle n'est pas affichée.",
         "1 lieu illisible dans data/places.csv, ligne 4, colonne lon : coordonnée non"
@@ -121,7 +121,7 @@ def test_blank_line_keeps_spreadsheet_row_numbers(data):
         return text[:first] + "\n" + text[first:]
 
     damaged.edit(data, "fiches.csv", blank_then_bad)
-    (notice,) = load_notices(load_corpus(data))
+    (notice,) = load_corpus(data).notices
     assert "ligne 10, colonne annee_debut" in notice
 
 
