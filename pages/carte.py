@@ -59,7 +59,7 @@ with left:
         with st.container(key="map-choice"):
             st.markdown("## Plusieurs actions dans ce département")
             for fid in choice:
-                st.button(
+                ui.action_button(
                     escape_md(c.fiches.at[fid, "titre"]),
                     key=f"choice-{fid}",
                     on_click=ui.select_fiche,

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from fiches.clicks import parse_click
 from fiches.filters import FilterState, apply_filters
 from fiches.map_data import (
     COLORS,
@@ -100,10 +101,8 @@ def test_clicks_resolve_to_fiches_by_reference_not_title(corpus, dataset):
     ],
 )
 def test_map_click_reference_is_read_from_the_reported_text(reported, expected):
-    from fiches.ui.state import _CLICK_REF
-
-    match = _CLICK_REF.search(reported)
-    assert (match.group("ref") if match else None) == expected
+    click = parse_click(reported)
+    assert (click.ref if click else None) == expected
 
 
 def test_base_map_is_constant_and_offline(corpus, dataset):

@@ -11,6 +11,7 @@ Decisions live in the domain modules (filters, urlstate, map_data, render); this
 only wires them to widgets.
 """
 
+from fiches.ui.actions import action_button
 from fiches.ui.config import data_dir, default_tiles, record_run_time
 from fiches.ui.data import check_assets, corpus, map_dataset
 from fiches.ui.pages_mode import leave_legacy_pages_mode
@@ -42,6 +43,7 @@ from fiches.ui.state import (
 __all__ = [
     "Context",
     "Session",
+    "action_button",
     "check_assets",
     "compare_query",
     "context",

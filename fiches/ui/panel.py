@@ -13,6 +13,7 @@ from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
+from fiches.ui.actions import action_button
 from fiches.ui.state import (
     MAP_SELECTOR,
     PAGE_SIZE,
@@ -63,7 +64,7 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
         return
     size = session.list_size
     for fid, title in zip(ctx.filtered.index[:size], ctx.filtered["titre"][:size], strict=True):
-        st.button(
+        action_button(
             escape_md(title),
             key=f"{key}-{fid}",
             on_click=select_fiche,
@@ -74,7 +75,7 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
         )
     if len(ctx.filtered) > size:
         rest = len(ctx.filtered) - size
-        st.button(
+        action_button(
             f"Afficher plus ({rest} restante{'s' if rest > 1 else ''})",
             key=f"{key}-more",
             on_click=lambda: setattr(session, "list_size", size + PAGE_SIZE * 4),
@@ -159,14 +160,14 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
         for line in facts["lieux"]:
             st.markdown(line)
         if not ctx.embed:
-            st.button(
+            action_button(
                 "Voir sur la carte",
                 key=f"{key}-voir",
                 on_click=show_on_map,
                 args=(c, fid),
                 width="stretch",
             )
-            st.button(
+            action_button(
                 "Ajouter à la comparaison",
                 key=f"{key}-cmp",
                 on_click=add_to_comparison,
@@ -204,7 +205,7 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             text = fiche[f"section_{section}"]
             st.markdown(text if text else "*Rubrique vide dans la fiche.*")
         st.caption(f"Source : {escape_md(fiche['source'])}")
-        st.button(
+        action_button(
             "Fermer la fiche",
             key=f"{key}-close",
             on_click=close_fiche,

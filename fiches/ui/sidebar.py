@@ -12,6 +12,7 @@ from fiches.map_data import COLOR_MODES
 from fiches.markup import escape_md
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.ui import data
+from fiches.ui.actions import action_button
 from fiches.ui.state import (
     Context,
     Session,
@@ -71,13 +72,16 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
         session.more_filters = True  # stays open when the last of them is cleared
         _more_filters(c)
     else:
-        st.button(
+        action_button(
             "Plus de filtres",
+            key="more-filters",
             icon=":material/tune:",
             on_click=lambda: setattr(session, "more_filters", True),
             width="stretch",
         )
-    st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
+    action_button(
+        "Réinitialiser les filtres", key="reset-filters", on_click=reset_filters, width="stretch"
+    )
     notices = session.url_notices
     if notices:
         st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))

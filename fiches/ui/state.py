@@ -8,7 +8,7 @@ rerun; the server keeps it.
 
 from __future__ import annotations
 
-import re
+import time
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from fiches import compare
+from fiches.clicks import is_fresh, parse_click
 from fiches.corpus import Corpus
 from fiches.filters import LIST_FILTERS, FilterState, apply_filters
 from fiches.map_data import view_of_fiche
@@ -194,11 +195,28 @@ def _options(c: Corpus) -> dict[str, list[str]]:
     return {spec.field: c.options(spec.corpus_column) for spec in LIST_FILTERS}
 
 
+def _run_context():
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx()
+
+
 def url_changed_outside() -> bool:
-    """True on a session's first run, and when Back/Forward (or a typed link) changed the
-    URL since this session last wrote it."""
+    """True on a session's first run, and when Back/Forward changed the URL since this
+    session last wrote it.
+
+    Only then: on any other run the URL the browser sends may be older than the widgets
+    (the person acted again before the last run's URL reached the browser), and reading
+    it would overwrite what they just typed. Streamlit flags the runs that Back/Forward
+    start (``is_history_navigation``); a link typed in the address bar loads a new page,
+    hence a new session.
+    """
     written = session.url_query
-    return written is None or _without_position(_current_query()) != written
+    if written is None:
+        return True
+    run = _run_context()
+    back_or_forward = bool(run and getattr(run, "is_history_navigation", False))
+    return back_or_forward and _without_position(_current_query()) != written
 
 
 def _keys_sent_by_browser() -> set[str]:
@@ -211,9 +229,7 @@ def _keys_sent_by_browser() -> set[str]:
     in internal state; no public API exposes them before the widget is drawn. Guarded by
     ``tests/browser/test_restart.py``.
     """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    run = get_script_run_ctx()
+    run = _run_context()
     try:
         ids = list(run.session_state._state._new_widget_state.states) if run else []
     except AttributeError:  # another Streamlit version: the URL alone
@@ -290,9 +306,7 @@ def is_embedded() -> bool:
     Streamlit keeps ``embed`` out of ``st.query_params`` (it is its own parameter); the
     session's query holds it. Guarded by ``tests/test_app.py::test_embed_*``.
     """
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    run = get_script_run_ctx()
+    run = _run_context()
     if run is None:
         return False
     with run.session_state.query_params() as qp:
@@ -316,16 +330,15 @@ def context_for(c: Corpus) -> Context:
 
 # --- map clicks ------------------------------------------------------------------------
 
-_CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
-
 
 def new_map_click(result: dict | None) -> str | None:
     """The reference (``"12"`` for the 13th fiche, ``"d36"`` for a département area) of a
-    click not yet handled, else None. The map appends ``#<ref>.<nonce>`` to the text it
-    reports for each click, so a repeated click on the same pin is still new."""
-    reported = (result or {}).get("last_object_clicked_tooltip") or ""
-    match = _CLICK_REF.search(reported)
-    if not match or reported == session.map_click:
+    click not yet handled, else None (``fiches.clicks``). On a session's first run, only
+    a click made just now counts: an older one was handled by the previous session."""
+    click = parse_click((result or {}).get("last_object_clicked_tooltip"))
+    if click is None or click.text == session.map_click:
         return None
-    session.map_click = reported
-    return match.group("ref")
+    session.map_click = click.text
+    if session.run_count == 0 and not is_fresh(click, time.time()):
+        return None
+    return click.ref

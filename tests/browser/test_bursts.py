@@ -1,0 +1,140 @@
+"""Nothing a person does is lost: actions that come faster than a script run lasts.
+
+Each scenario acts with no wait between actions (Playwright's keyboard and mouse, as fast
+as they go), waits until the page shows the person's last action in the address bar, then
+until the app is idle, and checks that the widgets, the URL and the count all agree with
+the last action.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from fiches.filters import FilterState, apply_filters
+from tests.helpers import wait_for_map, wait_idle
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR = '[data-testid="stSidebar"]'
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def count_of(page) -> str:
+    line = page.get_by_text(re.compile(r"^\d+ actions? sur \d+$")).first
+    line.wait_for()
+    return line.inner_text()
+
+
+def expected_count(corpus, state: FilterState) -> str:
+    n, total = len(apply_filters(corpus, state)), corpus.total_in_file
+    return f"{n} action{'s' if n > 1 else ''} sur {total}"
+
+
+def settle(page, predicate: str) -> None:
+    """Wait until the URL satisfies ``predicate`` (a JS expression over ``q``, the
+    URLSearchParams of the address bar), then until no run is pending."""
+    page.wait_for_function(
+        f"(() => {{ const q = new URLSearchParams(location.search); return {predicate}; }})()",
+        timeout=30_000,
+    )
+    wait_idle(page)
+
+
+def themes_are(themes) -> str:
+    """The predicate of ``settle``: the URL holds exactly these thèmes."""
+    return f"JSON.stringify(q.getAll('theme').sort()) === {json.dumps(json.dumps(sorted(themes), separators=(',', ':')))}"
+
+
+def chips(page, label: str) -> list[str]:
+    box = page.locator(SIDEBAR).locator('[data-testid="stMultiSelect"]', has_text=label)
+    tags = box.locator(".react-aria-ComboBox [data-tag]")  # not the <template> copy
+    return sorted(t.inner_text().strip() for t in tags.all())
+
+
+def test_typing_fast_with_enter_after_each_letter_keeps_every_letter(page, server, corpus):
+    word = "locataires"
+    page.goto(server.url)
+    wait_for_map(page)
+    box = page.get_by_role("textbox", name="Recherche libre")
+    box.click()
+    for letter in word:
+        page.keyboard.type(letter)
+        page.keyboard.press("Enter")
+    settle(page, f"q.get('q') === {word!r}")
+    assert box.input_value() == word
+    assert query(page)["q"] == [word]
+    assert count_of(page) == expected_count(corpus, FilterState(q=word))
+
+
+def _theme_box(page):
+    return page.locator(SIDEBAR).get_by_label("Thème", exact=True)
+
+
+def test_a_burst_of_theme_changes_by_keyboard_keeps_the_last_choice(page, server, corpus):
+    page.goto(server.url)
+    wait_for_map(page)
+    themes = corpus.options("themes")[:7]
+    labels = [corpus.theme_label(t) for t in themes]
+    box = _theme_box(page)
+    box.click()
+    for label in labels:  # seven added by keyboard: type the name, Enter
+        page.keyboard.type(label)
+        page.keyboard.press("Enter")
+    for _ in range(3):  # three removed: Backspace in the empty box takes the last chip
+        # the widget itself clears its text a moment after Enter (no server involved)
+        expect(box).to_have_value("")
+        page.keyboard.press("Backspace")
+    kept = themes[:4]
+    settle(page, themes_are(kept))
+    page.keyboard.press("Escape")
+    assert chips(page, "Thème") == sorted(corpus.theme_label(t) for t in kept)
+    assert sorted(query(page)["theme"]) == sorted(kept)
+    assert count_of(page) == expected_count(corpus, FilterState(themes=tuple(kept)))
+
+
+def test_a_burst_of_theme_clicks_by_mouse_keeps_the_last_choice(page, server, corpus):
+    page.goto(server.url)
+    wait_for_map(page)
+    themes = corpus.options("themes")[:6]
+    box = _theme_box(page)
+    for theme in themes:
+        box.click()
+        page.get_by_role("option", name=corpus.theme_label(theme), exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page, themes_are(themes))
+    assert chips(page, "Thème") == sorted(corpus.theme_label(t) for t in themes)
+    assert count_of(page) == expected_count(corpus, FilterState(themes=tuple(themes)))
+
+
+def test_mixed_bursts_keep_every_change(page, server, corpus):
+    page.goto(server.url)
+    wait_for_map(page)
+    bailleur = "France Loire"
+    theme = corpus.options("themes")[0]
+    word = "habitat"
+    page.locator(SIDEBAR).get_by_label("Bailleur", exact=True).click()
+    page.get_by_role("option", name=bailleur, exact=True).click()
+    page.keyboard.press("Escape")
+    box = page.get_by_role("textbox", name="Recherche libre")
+    box.click()
+    page.keyboard.type(word)
+    page.keyboard.press("Enter")
+    _theme_box(page).click()
+    page.keyboard.type(corpus.theme_label(theme))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page, f"q.get('q') === {word!r} && q.get('theme') === {theme!r} && q.has('bailleur')")
+    state = FilterState(bailleurs=(bailleur,), themes=(theme,), q=word)
+    assert box.input_value() == word
+    assert chips(page, "Bailleur") == [bailleur]
+    assert chips(page, "Thème") == [corpus.theme_label(theme)]
+    assert query(page)["bailleur"] == [bailleur]
+    assert count_of(page) == expected_count(corpus, state)
