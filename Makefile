@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PORT   ?= 8501
+# The browser lane's workers (pytest-xdist): see README, Tests, for the measured choice.
+BROWSER_WORKERS ?=
 
-.PHONY: run test lint data geo report bench load assets screenshots clean
+.PHONY: run test test-fast lint data geo report bench load assets screenshots clean
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,13 +33,18 @@ assets: $(VENV)/.runtime-installed
 run: assets
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
-## Lint, format check and every test (JavaScript, unit, AppTest, browser); prints the counts.
-test: $(VENV)/.dev-installed /usr/bin/chromium $(NODE) assets
+## Lint, format check and every test: the fast lane (JavaScript, unit, AppTest), then the
+## browser lane (headless Chromium); prints the counts.
+test: test-fast /usr/bin/chromium
+	$(VENV)/bin/pytest -m browser $(BROWSER_WORKERS)
+
+## The inner loop: lint, format check, JavaScript, unit and AppTest tests (no browser).
+test-fast: $(VENV)/.dev-installed $(NODE) assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	for f in static/js/*.js; do $(NODE) --check $$f || exit 1; done
 	$(NODE) --test tests/js/
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not browser"
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

@@ -22,9 +22,9 @@ import pandas as pd
 import segno
 
 from fiches.corpus import Corpus
-from fiches.filters import FilterState
+from fiches.filters import FilterState, describe
 from fiches.render import EMPTY_SECTION, fiche_facts, safe_html, section_heading
-from fiches.schema import SECTION_BY_KEY, SECTION_KEYS, split_list
+from fiches.schema import SECTION_KEYS, split_list
 from fiches.svgmap import selection_map_svg
 from fiches.urlstate import ViewState, to_query
 
@@ -35,16 +35,6 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-
-# filter -> (label for one value, label for several)
-FILTER_LABELS: dict[str, tuple[str, str]] = {
-    "bailleurs": ("Bailleur", "Bailleurs"),
-    "themes": ("Thème", "Thèmes"),
-    "types_porteurs": ("Type de porteur", "Types de porteur"),
-    "departements": ("Département", "Départements"),
-    "communes": ("Commune", "Communes"),
-    "regions": ("Région", "Régions"),
-}
 
 
 def french_date(day: date) -> str:
@@ -59,22 +49,7 @@ def actions(n: int) -> str:
 
 def selection_title(corpus: Corpus, state: FilterState, n: int) -> str:
     """The filters in words: « Bailleur : France Loire — 2 actions » (plain text)."""
-    parts: list[str] = []
-    for name, (one, several) in FILTER_LABELS.items():
-        values = list(getattr(state, name))
-        if not values:
-            continue
-        if name == "themes":
-            values = [corpus.theme_label(v) for v in values]
-        elif name == "departements":
-            values = [f"{v} – {corpus.departements.get(v, v)}" for v in values]
-        parts.append(f"{one if len(values) == 1 else several} : {', '.join(values)}")
-    if state.years is not None:
-        parts.append(f"Années : {state.years[0]}–{state.years[1]}")
-    if state.q:
-        section = SECTION_BY_KEY.get(state.section)
-        where = f" (rubrique {section.heading})" if section else ""
-        parts.append(f"Recherche : « {state.q} »{where}")
+    parts = describe(corpus, state)
     head = " ; ".join(parts) if parts else "Toutes les actions"
     return f"{head} — {actions(n)}"
 

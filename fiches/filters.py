@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from fiches.corpus import Corpus
+from fiches.schema import SECTION_BY_KEY
 from fiches.text import search_key
 
 
@@ -24,6 +25,7 @@ class ListFilter:
     field: str
     param: str  # name in the URL
     label: str  # French label of the widget
+    plural: str  # the label before several values, in titles (« Bailleurs : A, B »)
     placeholder: str = "Tous"
     label_of: Callable[[Corpus, str], str] | None = None  # how an option reads
     sort: bool = False  # sort options by value (codes)
@@ -37,29 +39,36 @@ class ListFilter:
 
 
 LIST_FILTERS: tuple[ListFilter, ...] = (
-    ListFilter("bailleurs", "bailleur", "Bailleur"),
-    ListFilter("themes", "theme", "Thème", label_of=lambda c, v: c.theme_label(v)),
-    ListFilter("types_porteurs", "porteur", "Type de porteur", primary=False),
+    ListFilter("bailleurs", "bailleur", "Bailleur", "Bailleurs"),
+    ListFilter("themes", "theme", "Thème", "Thèmes", label_of=lambda c, v: c.theme_label(v)),
+    ListFilter("types_porteurs", "porteur", "Type de porteur", "Types de porteur", primary=False),
     ListFilter(
         "departements",
         "dep",
         "Département",
+        "Départements",
         label_of=lambda c, v: f"{v} – {c.departements.get(v, v)}",
         sort=True,
     ),
-    ListFilter("communes", "commune", "Commune", placeholder="Toutes"),
-    ListFilter("regions", "region", "Région", placeholder="Toutes", primary=False),
+    ListFilter("communes", "commune", "Commune", "Communes", placeholder="Toutes"),
+    ListFilter("regions", "region", "Région", "Régions", placeholder="Toutes", primary=False),
     # the collection a fiche comes from: offered once two or more are loaded
     ListFilter(
         "recueils",
         "recueil",
         "Recueil",
+        "Recueils",
         column="source_id",
         label_of=lambda c, v: c.fiches.loc[c.fiches["source_id"] == v, "source"].iloc[0],
         min_options=2,
         primary=False,
     ),
 )
+
+
+def option_label(corpus: Corpus, spec: ListFilter, value: str) -> str:
+    """How one value of a list filter reads (in the widget and in titles)."""
+    return spec.label_of(corpus, value) if spec.label_of else value
 
 
 def filter_options(corpus: Corpus, spec: ListFilter) -> list[str]:
@@ -85,6 +94,24 @@ FilterState = make_dataclass(
     frozen=True,
     namespace={"is_empty": property(_is_empty), "__module__": __name__},
 )
+
+
+def describe(corpus: Corpus, state: FilterState) -> list[str]:
+    """The filters of a state in words, one part per filter in registry order:
+    « Bailleurs : France Loire, Vallogis », « Années : 2010–2014 », « Recherche : « x » »."""
+    parts: list[str] = []
+    for spec in LIST_FILTERS:
+        values = [option_label(corpus, spec, v) for v in getattr(state, spec.field)]
+        if values:
+            label = spec.label if len(values) == 1 else spec.plural
+            parts.append(f"{label} : {', '.join(values)}")
+    if state.years is not None:
+        parts.append(f"Années : {state.years[0]}–{state.years[1]}")
+    if state.q:
+        section = SECTION_BY_KEY.get(state.section)
+        where = f" (rubrique {section.heading})" if section else ""
+        parts.append(f"Recherche : « {state.q} »{where}")
+    return parts
 
 
 def search_phrase(q: str) -> str:

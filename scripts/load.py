@@ -3,6 +3,10 @@
 Each session opens the dashboard in headless Chromium, then until the deadline filters
 (search text, thème through the URL) and opens fiches from the list. Traffic stays on
 127.0.0.1; the script stops by itself. Run: ``make load`` (30 sessions, 2 minutes).
+
+It starts with ``--first-visits`` simultaneous first visits (20 by default) on a fresh
+copy of the project (no ``make assets``, no built map data) served by ``streamlit run
+app.py`` alone, as Streamlit Community Cloud starts it: failed requests and first loads.
 Prints ``name value unit`` lines: sessions held, actions, errors, and the server's memory
 (RSS sampled every 2 s): at start (warm, no session), plateau (median of the second half),
 end (last sample before the sessions close), peak, and the slope over the second half of
@@ -13,15 +17,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from tests.helpers import MAP_FRAME, StreamlitServer
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, StreamlitServer, fresh_copy
 
 QUERIES = ("concertation", "Joue", "locataires", "budget", "habitat participatif", "Blois")
 THEMES = ("concertation-locative", "vivre-ensemble", "qualite-de-service", "conseil-citoyen")
@@ -56,8 +62,10 @@ async def session(browser, url: str, deadline: float, seed: int, stats: dict) ->
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     try:
+        loaded = time.monotonic()
         await page.goto(url, timeout=120_000)
         await page.frame_locator(MAP_FRAME).locator(".leaflet-container").wait_for(timeout=120_000)
+        stats["loads_ms"].append((time.monotonic() - loaded) * 1000)
         stats["held"] += 1
         while time.monotonic() < deadline:
             action = rng.random()
@@ -89,10 +97,7 @@ async def run(sessions: int, seconds: float) -> int:
     server = StreamlitServer()
     try:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # one warm-up visit loads the corpus and the map dataset
             warm = await browser.new_page()
             await warm.goto(server.url + "/")
@@ -104,7 +109,7 @@ async def run(sessions: int, seconds: float) -> int:
             await warm.close()
             await asyncio.sleep(2)
             baseline = rss_mb(server.proc.pid)
-            stats = {"held": 0, "actions": 0, "errors": 0, "messages": []}
+            stats = {"held": 0, "actions": 0, "errors": 0, "messages": [], "loads_ms": []}
             started = time.monotonic()
             samples: list[tuple[float, float]] = [(0.0, baseline)]  # (s since start, MB)
             deadline = started + seconds
@@ -127,6 +132,8 @@ async def run(sessions: int, seconds: float) -> int:
         print(f"load_duration {seconds:.0f} s")
         print(f"load_actions {stats['actions']} actions")
         print(f"load_errors {stats['errors']} errors")
+        for name, value in percentiles(stats["loads_ms"]).items():
+            print(f"load_page_{name} {value:.0f} ms")
         memory = rss_figures(samples, seconds)
         for name, (value, unit) in memory.items():
             print(f"server_rss_{name} {value:.2f} {unit}")
@@ -139,12 +146,76 @@ async def run(sessions: int, seconds: float) -> int:
         server.stop()
 
 
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95 and the slowest of some durations (nan when there are none)."""
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan"), "slowest": float("nan")}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return {"p50": statistics.median(ordered), "p95": p95, "slowest": ordered[-1]}
+
+
+async def first_visit(browser, url: str, stats: dict) -> None:
+    """One person's first visit: the map with its markers, every request answered."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+
+    def failed(what: str) -> None:
+        stats["failed"] += 1
+        stats["messages"].append(what)
+
+    page.on("requestfailed", lambda r: failed(f"{r.url} {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and failed(f"{r.url} HTTP {r.status}"))
+    started = time.monotonic()
+    try:
+        await page.goto(url, timeout=120_000)
+        markers = page.frame_locator(MAP_FRAME).locator(".fiche-pin, .fiche-cluster").first
+        await markers.wait_for(timeout=120_000)
+        stats["loads_ms"].append((time.monotonic() - started) * 1000)
+        if await page.locator('[data-testid="stException"]').count():
+            failed("an exception is shown on the page")
+    except Exception as exc:  # a failed visit is counted, never hidden
+        failed(f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+    finally:
+        await context.close()
+
+
+async def first_visits(visits: int) -> int:
+    """``visits`` simultaneous first visits on a fresh copy started with ``streamlit run
+    app.py`` alone; prints the figures, returns 0 when every visit got its map."""
+    stats = {"failed": 0, "messages": [], "loads_ms": []}
+    with tempfile.TemporaryDirectory(prefix="fiches-fresh-") as folder:
+        copy = fresh_copy(Path(folder))
+        server = StreamlitServer(script=copy / "app.py", bare=True)
+        try:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                await asyncio.gather(
+                    *(first_visit(browser, server.url + "/", stats) for _ in range(visits))
+                )
+                await browser.close()
+        finally:
+            server.stop()
+    print(f"first_visits {visits} visits")
+    print(f"first_visits_with_map {len(stats['loads_ms'])} visits")
+    print(f"first_visits_failed_requests {stats['failed']} requests")
+    for name, value in percentiles(stats["loads_ms"]).items():
+        print(f"first_visit_{name} {value:.0f} ms")
+    for message in stats["messages"][:5]:
+        print(f"# {message}")
+    return 0 if stats["failed"] == 0 and len(stats["loads_ms"]) == visits else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--first-visits", type=int, default=20)
     args = parser.parse_args()
-    return asyncio.run(run(args.sessions, args.seconds))
+    status = asyncio.run(first_visits(args.first_visits)) if args.first_visits else 0
+    if args.sessions:
+        status = asyncio.run(run(args.sessions, args.seconds)) or status
+    return status
 
 
 if __name__ == "__main__":

@@ -65,6 +65,21 @@ SCREENSHOTS = paths.ROOT / "tests" / "screenshots"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
+def fresh_copy(target: Path) -> Path:
+    """The project's files as a fresh clone of this tree has them (tracked and new, not
+    ignored: no ``static/vendor``, no built map data, no virtualenv) in ``target``."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=paths.ROOT, check=True, capture_output=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, listed):
+        src = paths.ROOT / name
+        if src.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target / name)
+    return target
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,12 +97,16 @@ class StreamlitServer:
         port: int | None = None,
         env: dict | None = None,
         script: Path | None = None,
+        bare: bool = False,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://localhost:{self.port}"
         self.data_dir = data_dir
         self.extra_env = dict(env or {})
         self.script = script or paths.ROOT / "app.py"
+        # bare: ``streamlit run app.py`` and the port alone, as Streamlit Community Cloud
+        # starts it (the settings come from the project's .streamlit/config.toml)
+        self.bare = bare
         self.start()
 
     def start(self) -> None:
@@ -98,15 +117,22 @@ class StreamlitServer:
             env["FICHES_DATA_DIR"] = str(self.data_dir)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.log = open(SCREENSHOTS / f"server-{self.port}.log", "a")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(self.script),
-                "--server.headless", "true", "--server.port", str(self.port),
-                "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+        command = [
+            sys.executable, "-m", "streamlit", "run", str(self.script),
+            "--server.port", str(self.port), "--server.address", "127.0.0.1",
+        ]  # fmt: skip
+        if not self.bare:
+            command += [
+                "--server.headless", "true", "--server.fileWatcherType", "none",
                 "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-            ],
-            cwd=paths.ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            command,
+            cwd=self.script.parent if self.bare else paths.ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

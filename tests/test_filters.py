@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from fiches.filters import FilterState, apply_filters
+from fiches.dossier import selection_title
+from fiches.filters import (
+    LIST_FILTERS,
+    FilterState,
+    apply_filters,
+    describe,
+    filter_options,
+    option_label,
+)
+from fiches.urlstate import ViewState, parse_query, to_query
 
 FRANCE_LOIRE = {"des-locataires-auditeurs-france-loire", "habitat-participatif-france-loire"}
 VTH = {"forum-des-locataires-val-touraine-habitat", "les-locataires-referents-val-touraine-habitat"}
@@ -105,3 +114,29 @@ def test_recueil_filter_appears_with_two_collections_and_filters_by_source(corpu
     assert spec.label_of(two, "autre") == "Autre recueil"
     kept = apply_filters(two, FilterState(recueils=("autre",)))
     assert list(kept.index) == list(corpus.fiches.index[:3])
+
+
+@pytest.mark.parametrize("spec", LIST_FILTERS, ids=lambda s: s.field)
+def test_every_registered_filter_reads_the_same_everywhere(corpus, spec):
+    """One entry of the registry drives the query, the URL, and the words of titles."""
+    value = filter_options(corpus, spec)[0]
+    state = FilterState(**{spec.field: (value,)})
+    # the query: every fiche kept has the value
+    kept = apply_filters(corpus, state)
+    assert 0 < len(kept) <= len(corpus.fiches)
+    assert corpus.has_any(spec.corpus_column, (value,))[corpus.fiches.index.isin(kept.index)].all()
+    # the URL: written under the entry's name and read back
+    query = to_query(state, ViewState())
+    assert query == {spec.param: [value]}
+    options = {s.field: corpus.options(s.corpus_column) for s in LIST_FILTERS}
+    assert parse_query(query, options=options, fiche_ids=corpus.ids, year_range=None)[0] == state
+    # the words: the entry's label and how the value reads
+    assert describe(corpus, state) == [f"{spec.label} : {option_label(corpus, spec, value)}"]
+
+
+def test_a_recueil_filter_is_named_in_titles(corpus):
+    source_id = corpus.fiches["source_id"].iloc[0]
+    source = corpus.fiches["source"].iloc[0]
+    assert selection_title(corpus, FilterState(recueils=(source_id,)), 13) == (
+        f"Recueil : {source} — 13 actions"
+    )

@@ -15,6 +15,13 @@ from tests.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, StreamlitServer
 LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "data:", "blob:", "about:")
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every test under tests/browser/ is in the browser lane (``pytest -m browser``)."""
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[StreamlitServer]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
