@@ -17,11 +17,10 @@ from fiches.curation import CuratedPlace, Curation, FicheCuration, load_curation
 from fiches.gazetteer import Gazetteer, Location, place_key, without_article
 from fiches.geocode import ChainGeocoder, default_geocoder, drawing
 from fiches.markup import links_in, markdown_to_plain
-from fiches.notices import fr_int
 from fiches.parse import ParsedDocument, ParsedFiche, parse_document
 from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS, SECTION_KEYS, join_list, precision_label
 from fiches.store import to_csv_text
-from fiches.text import fold, slugify
+from fiches.text import fold, fr_int, slugify
 
 
 @dataclass

@@ -14,7 +14,7 @@ import pandas as pd
 from fiches.corpus import Corpus
 from fiches.dossier import fiche_url
 from fiches.markup import escape_md
-from fiches.schema import SECTION_BY_KEY
+from fiches.schema import LIST_SEPARATOR, SECTION_BY_KEY
 from fiches.stats import counts_by
 
 # the sections that carry lessons, in the order the synthesis reads them
@@ -54,7 +54,7 @@ class Digest:
 
 
 def main_theme(themes_cell: str) -> str:
-    return themes_cell.split(" | ", 1)[0] if themes_cell else ""
+    return themes_cell.split(LIST_SEPARATOR, 1)[0] if themes_cell else ""
 
 
 def digest_counts(corpus: Corpus, fiches: pd.DataFrame) -> dict[str, pd.Series]:

@@ -26,25 +26,18 @@ from fiches.filters import FilterState, describe
 from fiches.render import EMPTY_SECTION, fiche_facts, safe_html, section_heading
 from fiches.schema import SECTION_KEYS, split_list
 from fiches.svgmap import selection_map_svg
+from fiches.text import MONTHS, actions
 from fiches.urlstate import ViewState, to_query
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 CONFIRM_ABOVE = 50  # a larger dossier is built only after the user confirms
 MAX_FICHES = 500  # about 1,500 printed pages; beyond, the user narrows the selection
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 def french_date(day: date) -> str:
     """« 1er juin 2015 », « 12 juin 2015 »."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
-def actions(n: int) -> str:
-    return f"{n} action{'s' if n > 1 else ''}"
 
 
 def selection_title(corpus: Corpus, state: FilterState, n: int) -> str:

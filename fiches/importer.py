@@ -28,19 +28,16 @@ from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
 from fiches.schema import FICHE_COLUMNS
 from fiches.store import data_lock, read_table, write_atomic
-from fiches.text import slugify
+from fiches.text import MONTHS, fold, slugify
 
 MAX_DOCUMENT_BYTES = 2_000_000
-_DATE = re.compile(
-    r"\b(\d{1,2})(?:er)?\s+(janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|"
-    r"septembre|octobre|novembre|décembre|decembre)\s+(\d{4})\b",
-    re.I,
-)
+# month names as written, with or without their accents (« fevrier »)
 _MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}  # fmt: skip
+    spelling: number
+    for number, name in enumerate(MONTHS, start=1)
+    for spelling in (name, fold(name))
+}
+_DATE = re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({'|'.join(_MONTHS)})\s+(\d{{4}})\b", re.I)
 
 
 class DocumentRefused(ValueError):

@@ -13,16 +13,12 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from fiches.store import Skipped
+from fiches.text import fr_int
 
 if TYPE_CHECKING:
     pass
 
 ROWS_LISTED = 5  # rows named in a grouped notice; the others are counted
-
-
-def fr_int(n: int) -> str:
-    """An integer as French text writes it: 2 000 (narrow no-break space)."""
-    return f"{n:,}".replace(",", "\u202f")
 
 
 def _rows(rows: list[int]) -> str:

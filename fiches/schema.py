@@ -9,6 +9,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fiches.text import fr_int
+
 
 @dataclass(frozen=True)
 class Section:
@@ -96,8 +98,8 @@ LOCALISATIONS: tuple[str, ...] = ("point", "zone", "commune", "departement")
 
 
 def metres(value: int) -> str:
-    """« 8 700 m »: thousands separated by a space, as French readers expect."""
-    return f"{value:,} m".replace(",", " ")
+    """« 8 700 m »: thousands separated as French text writes them (``text.fr_int``)."""
+    return f"{fr_int(value)} m"
 
 
 def precision_label(

@@ -138,3 +138,21 @@ def search_keys(texts: list[str]) -> list[str]:
 def search_key(text: str) -> str:
     """The search key of one text (see ``search_keys``), spaces collapsed."""
     return " ".join(search_keys([text])[0].split())
+
+
+# --- French words and numbers: one home each --------------------------------------------
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def fr_int(n: int) -> str:
+    """An integer as French text writes it: 2 000 (narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def actions(n: int) -> str:
+    """« 1 action », « 2 actions », « 10 000 actions »."""
+    return f"{fr_int(n)} action{'s' if n > 1 else ''}"

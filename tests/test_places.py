@@ -17,7 +17,7 @@ CHATEAUROUX = "l-universite-du-citoyen-de-chateauroux"
     [
         ("quartier", "point", 500, "", "localisé au quartier, position sourcée (± 500 m)"),
         ("adresse", "point", 50, "", "localisé à l'adresse, position sourcée (± 50 m)"),
-        ("quartier", "zone", 8700, "", "position approximative (± 8 700 m)"),
+        ("quartier", "zone", 8700, "", "position approximative (± 8\u202f700 m)"),
         ("adresse", "zone", 500, "", "position approximative (± 500 m)"),
         ("commune", "commune", None, "", "à la commune"),
         ("departement", "departement", None, "", "au département"),
@@ -27,7 +27,7 @@ CHATEAUROUX = "l-universite-du-citoyen-de-chateauroux"
             "zone",
             4300,
             "page NPRU",
-            "position approximative (± 4 300 m) ; déduit de page NPRU, non nommé par la fiche",
+            "position approximative (± 4\u202f300 m) ; déduit de page NPRU, non nommé par la fiche",
         ),
     ],
 )
@@ -106,6 +106,6 @@ def test_curation_refuses_a_bad_source(extra, message):
 def test_report_prints_reference_and_uncertainty(corpus):
     report = places_report(corpus.fiches, corpus.places)
     assert "dessin : point · incertitude ± 500 m" in report
-    assert "dessin : zone · incertitude ± 8 700 m" in report
+    assert "dessin : zone · incertitude ± 8\u202f700 m" in report
     assert "référence : Stations Yélo « 30 Ludothèque de Mireuil »" in report
     assert report.count("référence : ") == len(corpus.places)

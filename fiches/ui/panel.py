@@ -13,6 +13,7 @@ from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
+from fiches.text import actions, fr_int
 from fiches.ui.actions import action_button
 from fiches.ui.state import (
     MAP_SELECTOR,
@@ -29,9 +30,7 @@ from fiches.ui.state import (
 
 def count_line(ctx: Context) -> str:
     """« N actions sur T »: T counts every fiche the data holds."""
-    n = len(ctx.filtered)
-    total = ctx.corpus.total_in_file
-    return f"**{n} action{'s' if n > 1 else ''} sur {total}**"
+    return f"**{actions(len(ctx.filtered))} sur {fr_int(ctx.corpus.total_in_file)}**"
 
 
 def page_heading(ctx: Context, title: str, *, caption: str = "", empty: str = "") -> None:
