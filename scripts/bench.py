@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from devtools.browser import CHROMIUM_ARGS, MAP_FRAME
+from devtools.synth import generate
 from fiches import paths
 from fiches.corpus import load_corpus
 from fiches.filters import FilterState, apply_filters
@@ -29,9 +31,7 @@ from fiches.filters import FilterState, apply_filters
 # The map modules, in one place (their names may change).
 from fiches.map_data import build_dataset, build_view, publish
 from fiches.map_folium import base_map, fiche_layer
-from fiches.synth import generate
 from scripts.peers.plain import plain_leaflet_page
-from tests.helpers import CHROMIUM_ARGS, MAP_FRAME
 
 SIZES = (13, 1_000, 10_000, 100_000)
 BROWSER_SIZES = (13, 10_000)
@@ -225,8 +225,8 @@ def dataset_points(dataset) -> list[list]:
 
 def _interactions(browser, server, n: int, timings: Path) -> None:
     """Bytes received per rerun, and reruns caused by panning and zooming."""
+    from devtools.browser import script_runs, wait_idle
     from scripts.peers import settled_lines
-    from tests.helpers import script_runs, wait_idle
 
     page = browser.new_page(viewport=VIEWPORT)
     received: list[int] = []

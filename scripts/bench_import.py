@@ -1,6 +1,6 @@
 """Benchmark of the Importer page: answer time for a bulk document, in a real browser.
 
-A synthetic document of n fiches (``fiches.synth.document``) is uploaded on the Importer
+A synthetic document of n fiches (``devtools.synth.document``) is uploaded on the Importer
 page of a real ``streamlit run``; the answer time runs from the upload to the moment the
 page has drawn the summary, the grouped warnings and the previews, and is idle. The
 server-side part (``plan_import``: parse, merge, geocode offline) is printed apart.
@@ -19,8 +19,8 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from devtools.synth import document
 from fiches.importer import plan_import
-from fiches.synth import document
 
 SIZES = (2_000, 10_000)
 
@@ -35,7 +35,7 @@ def import_figures(
     """Emit ``import_plan_s_n<n>`` and ``import_answer_s_n<n>`` for each size."""
     from playwright.sync_api import sync_playwright
 
-    from tests.helpers import StreamlitServer
+    from devtools.browser import StreamlitServer
 
     server = StreamlitServer()
     try:
@@ -57,7 +57,7 @@ def import_figures(
 
 
 def _answer_time(browser, url: str, path: Path) -> float:
-    from tests.helpers import wait_idle
+    from devtools.browser import wait_idle
 
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(url + "/importer")

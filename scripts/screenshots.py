@@ -13,8 +13,7 @@ import shutil
 
 from playwright.sync_api import sync_playwright
 
-from fiches import paths
-from tests.helpers import (
+from devtools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SCREENSHOTS,
@@ -22,6 +21,7 @@ from tests.helpers import (
     wait_for_map,
     wait_idle,
 )
+from fiches import paths
 
 SIZES = ((1280, 800), (390, 844))
 DEFAULT = ("/", "/?fiche=les-comites-locaux-de-concertation-vallogis")

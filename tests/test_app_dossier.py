@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from devtools.synth import generate
 from fiches import paths
-from fiches.synth import generate
 
 LOIRE = "habitat-participatif-france-loire,des-locataires-auditeurs-france-loire"
 

@@ -201,8 +201,8 @@ def test_a_revised_document_updates_its_fiches_under_the_same_source(data_dir, t
 
 
 def test_bulk_import_warnings_are_grouped_by_kind_with_their_count(data_dir):
+    from devtools.synth import document
     from fiches.build import BuildWarning, group_warnings
-    from fiches.synth import document
 
     plan = plan_import(document(120), "actions-synthetiques.txt", data_dir=data_dir)
     groups = group_warnings(plan.result.warnings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from scripts.load import rss_figures
+from devtools.figures import rss_figures
 
 
 def test_flat_memory_has_no_slope_and_a_leak_has_one():
@@ -19,7 +19,7 @@ def test_flat_memory_has_no_slope_and_a_leak_has_one():
 
 
 def test_page_load_percentiles():
-    from scripts.load import percentiles
+    from devtools.figures import percentiles
 
     loads = [float(ms) for ms in range(100, 2100, 100)]  # 20 loads: 100 … 2000 ms
     assert percentiles(loads) == {"p50": 1050.0, "p95": 1900.0, "slowest": 2000.0}

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from devtools.browser import StreamlitServer
 from fiches import paths
-from tests.helpers import StreamlitServer
 
 HERE = Path(__file__).resolve().parent
 BARE_STREAMLIT = HERE / "bare_streamlit.py"

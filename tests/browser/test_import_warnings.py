@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fiches.synth import document
+from devtools.synth import document
 from tests.helpers import wait_idle
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,1 @@
+"""Development tools shared by tests/ and scripts/; never imported by the app."""
