@@ -5,6 +5,8 @@
 - ``state``: every session key behind one typed accessor, the callbacks, the URL;
 - ``sidebar``: the page menu and one widget per registered filter;
 - ``panel``: the list, the count line, the fiche panel and the share buttons;
+- ``chrome``: the page's stylesheet and what every run ends with (``page.js``);
+- ``actions``: buttons whose action survives a session's first run;
 - ``pages_mode``: the workaround for Streamlit's legacy ``pages/`` mode.
 
 Decisions live in the domain modules (filters, urlstate, map_data, render); this package
@@ -12,21 +14,18 @@ only wires them to widgets.
 """
 
 from fiches.ui.actions import action_button
+from fiches.ui.chrome import end_of_run, page_script, page_style, stop
 from fiches.ui.config import data_dir, default_tiles, record_run_time
 from fiches.ui.data import check_assets, corpus, map_dataset
 from fiches.ui.pages_mode import leave_legacy_pages_mode
 from fiches.ui.panel import (
     count_line,
     data_notices,
-    end_of_run,
     fiche_list,
     fiche_panel,
     page_heading,
-    page_script,
-    page_style,
     panel_selector,
     share_buttons,
-    stop,
 )
 from fiches.ui.sidebar import sidebar
 from fiches.ui.state import (

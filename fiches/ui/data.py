@@ -72,6 +72,6 @@ def corpus() -> Corpus:
         return _load(str(directory), _mtimes(directory))
     except (DataError, CurationError) as exc:
         st.error(f"Les données ne peuvent pas être chargées : {escape_md(str(exc))}")
-        from fiches.ui.panel import stop
+        from fiches.ui.chrome import stop
 
         stop()

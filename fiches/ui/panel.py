@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import NoReturn
 
 import streamlit as st
 
-from fiches import paths
-from fiches.assets import page_script_url
-from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
 from fiches.text import actions, fr_int
 from fiches.ui.actions import action_button
+from fiches.ui.chrome import stop
 from fiches.ui.state import (
     MAP_SELECTOR,
     PAGE_SIZE,
@@ -24,7 +21,6 @@ from fiches.ui.state import (
     select_fiche,
     session,
     show_on_map,
-    take_focus,
 )
 
 
@@ -79,37 +75,6 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
             key=f"{key}-more",
             on_click=lambda: setattr(session, "list_size", size + PAGE_SIZE * 4),
         )
-
-
-def page_script(**call) -> None:
-    """Run ``static/js/page.js`` in the page with this run's arguments (no iframe).
-
-    A run number makes the element new on every run, so that its script runs again."""
-    call["run"] = session.run_count = session.run_count + 1
-    st.html(
-        f'<script src="{page_script_url()}"></script>'
-        # queued: the file may load after this inline script
-        "<script>(window.fichePageCalls = window.fichePageCalls || [])"
-        f".push({script_json(call)});window.FichePage && FichePage.flush();</script>",
-        unsafe_allow_javascript=True,
-    )
-
-
-def end_of_run() -> None:
-    """What every run ends with: ``page.js`` (language, focus, run count)."""
-    page_script(focus=take_focus())
-
-
-def stop() -> NoReturn:
-    """End this run early (``st.stop``), ending it as every run ends."""
-    end_of_run()
-    st.stop()
-    raise AssertionError("unreachable: st.stop() ends the run")
-
-
-def page_style() -> None:
-    """The dashboard's stylesheet (``static/css/app.css``)."""
-    st.html(paths.STATIC / "css" / "app.css")
 
 
 def share_buttons(*, key: str, embed: bool = True) -> None:
