@@ -156,7 +156,7 @@ def compare_query(ctx: Context) -> dict[str, str | list[str]]:
     return {**query_of(ctx), compare.URL_PARAM: compare.to_param(session.compared)}
 
 
-MAP_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_SELECTOR = 'iframe[title="Carte des actions"]'  # map_folium.FRAME_TITLE
 
 
 def close_fiche(*, focus: str = "") -> None:
@@ -316,7 +316,7 @@ def context_for(c: Corpus) -> Context:
 
 # --- map clicks ------------------------------------------------------------------------
 
-_CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
+_CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|c[0-9AB]{5}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
 
 
 def new_map_click(result: dict | None) -> str | None:
