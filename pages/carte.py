@@ -20,7 +20,10 @@ if not ctx.embed:
         "pour ouvrir l'action."
     )
 
-left, right = st.columns([3, 2], gap="medium")
+# The map takes the width; the list goes beside it only while a fiche is open (its panel).
+left, right = (
+    st.columns([3, 2], gap="medium") if ctx.view.fiche else (st.container(), st.container())
+)
 with left:
     # A view set by the URL or « Voir sur la carte » is kept; otherwise the map fits the
     # visible actions, after every filter change.

@@ -113,6 +113,8 @@
     var kept = [];
     order.forEach(function (c) {
       var sides = SIDES[c.shape] || SIDES.area;
+      // a town is named only while its position is in the map
+      if (c.shape === "dot" && !inside(box(c.x, c.y, c.x, c.y), frame)) { return; }
       for (var s = 0; s < sides.length; s++) {
         var l = layout(c.x, c.y, c.w, c.h, sides[s]);
         if (!inside(l.text, frame) || (l.dot && !inside(l.dot, frame))) { continue; }

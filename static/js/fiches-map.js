@@ -934,6 +934,7 @@
     // Leaflet
     init: init, draw: draw, link: link, view: currentView,
     drawn: function () { return state.drawn || null; },
-    labelsSettled: labelsSettled, clusters: clusters
+    labelsSettled: labelsSettled, clusters: clusters,
+    labelsPlaced: function () { return state.labels ? state.labels.placed : 0; }
   };
 });

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from fiches.map_data import commune_precision
 from tests.helpers import (
     MAP_FRAME,
     NEW_DOCUMENT,
@@ -32,10 +33,12 @@ def drawn(page, *, after: int = 0) -> dict:
 
 def expected_drawing(corpus, fiche_ids) -> dict:
     places = corpus.places[corpus.places["fiche_id"].isin(fiche_ids)]
-    points = places[places["lat"].notna()]
+    placed = places[places["lat"].notna()]
+    at_commune = commune_precision(placed, corpus.contours_of("commune"))
     return {
-        "points": len(points),
-        "actions": points["fiche_id"].nunique(),
+        "points": int((~at_commune).sum()),  # pins; the others are commune outlines
+        "communes": placed.loc[at_commune, "code_commune"].nunique(),
+        "actions": placed["fiche_id"].nunique(),
         "areas": places.loc[places["niveau"] == "departement", "code_departement"].nunique(),
     }
 
@@ -92,10 +95,14 @@ def test_place_names_at_three_zooms(page, server, requests_log):
     frame = map_frame(page)
 
     def names_at(zoom: float, center: tuple[float, float]) -> set[str]:
-        frame.evaluate(f"map.setView([{center[0]}, {center[1]}], {zoom}, {{animate: false}})")
+        before = frame.evaluate("window.FicheMap.labelsPlaced()")
+        frame.evaluate(f"void map.setView([{center[0]}, {center[1]}], {zoom}, {{animate: false}})")
+        frame.wait_for_function(f"window.FicheMap.labelsPlaced() > {before}")
+        frame.wait_for_function("window.FicheMap.labelsSettled()")
         return set(
             frame.evaluate(
-                "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
+                "Array.from(document.querySelectorAll('.fiche-labels .place-label span'))"
+                ".map(s => s.textContent)"
             )
         )
 

@@ -105,3 +105,7 @@ test("a town whose dot is under a pin is still named, just above or below the pi
   assert.equal(kept[0].dot, null);
   assertNoOverlap(kept, [pin]);
 });
+
+test("a town out of the map is not named, even where its name would fit", () => {
+  assert.deepEqual(L.place([town("Tours", "prefecture", 400, -4, 136000)], [], FRAME), []);
+});
