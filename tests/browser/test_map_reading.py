@@ -223,3 +223,20 @@ def test_the_map_is_full_width_on_a_phone(browser, server):
         assert box["width"] >= 390 - 2 * 24 - 2  # the page's side padding only
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("query", ["", "?bailleur=France+Loire"])
+def test_the_dossier_page_shows_its_cover_map(page, server, query, requests_log):
+    page.goto(f"{server.url}/dossier{query}")
+    cover = page.get_by_role(
+        "img", name="Carte des actions du dossier, numérotées comme au sommaire"
+    )
+    cover.wait_for(timeout=30_000)
+    wait_idle(page)
+    assert cover.get_attribute("src").startswith("data:image/svg+xml")
+    box = cover.bounding_box()
+    assert box["height"] >= 200 and box["width"] >= 200
+    # the drawing itself, decoded by the browser: the numbered places and the town names
+    size = cover.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert size[0] > 0 and size[1] > 0
+    page.screenshot(path=SCREENSHOTS / f"dossier-page{'-loire' if query else ''}.png")
