@@ -98,7 +98,7 @@ LABEL_ZOOMS = {
 LAST_ZOOM = 18
 # (population at least, first zoom): the largest towns at the first view, every commune by
 # z 12. A préfecture or a commune a fiche cites is named from the first view.
-COMMUNE_NAME_ZOOMS = ((50000, 6), (20000, 7), (10000, 8), (5000, 9), (2000, 10), (1000, 11))
+COMMUNE_NAME_ZOOMS = ((20000, 7), (10000, 8), (5000, 9), (2000, 10), (1000, 11))
 EVERY_COMMUNE_ZOOM = 12
 FIRST_VIEW_ZOOM = 8  # names offered up to here travel in the dataset; the rest on demand
 OUTLINES_ZOOM = 10.5  # every commune's outline (fetched on demand) from this zoom on
@@ -147,9 +147,9 @@ def place_labels(corpus, geo_dir: Path = paths.GEO) -> tuple[list[list], list[li
             continue
         population = int(r["population"] or 0)
         kind = "prefecture" if code in prefectures else "commune"
-        zoom = FIRST_VIEW_ZOOM - 2 if kind == "prefecture" else name_zoom(population)
+        zoom = FIRST_VIEW_ZOOM - 1 if kind == "prefecture" else name_zoom(population)
         if code in cited:
-            zoom = min(zoom, FIRST_VIEW_ZOOM - 2)
+            zoom = min(zoom, FIRST_VIEW_ZOOM - 1)
         row = [r["nom"], float(r["lat"]), float(r["lon"]), kind, population, zoom, code]
         (first if zoom <= FIRST_VIEW_ZOOM else more).append(row)
     return (
@@ -281,8 +281,10 @@ def build_dataset(
             for code, fids in commune_fiches.items()
         },
         # the other contours drawn under the actions (départements are ``deps``)
+        # (a commune drawn above as a place's outline is not sent twice)
         "background": {
-            kind: list(corpus.contours_of(kind).values()) for kind in ("commune", "region_2015")
+            "commune": [g for code, g in shapes.items() if code not in commune_fiches],
+            "region_2015": list(corpus.contours_of("region_2015").values()),
         },
         "labels": first_names,
         "labelsMore": more_url,

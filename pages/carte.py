@@ -60,7 +60,7 @@ with left:
     choice = [i for i in ui.session.map_choice if i in ctx.filtered.index]
     if choice:
         with st.container(key="map-choice"):
-            st.markdown("## Plusieurs actions dans ce département")
+            st.markdown("## Plusieurs actions à cet endroit")  # a département or a commune
             for fid in choice:
                 st.button(
                     escape_md(c.fiches.at[fid, "titre"]),

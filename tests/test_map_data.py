@@ -129,13 +129,13 @@ def test_place_names_come_in_two_tiers_by_population(corpus):
     assert {"Centre", "Poitou-Charentes", "Indre", "Vienne"} <= set(by_name)
     # the largest towns and every préfecture at the first view; villages on demand
     assert by_name["Tours"][3] == "prefecture" and by_name["Tours"] in first
-    assert by_name["Joué-lès-Tours"] in first and by_name["Joué-lès-Tours"][5] == 6
+    assert by_name["Joué-lès-Tours"] in first and by_name["Joué-lès-Tours"][5] == 7
     assert by_name["Moulins"][3] == "prefecture"  # Allier, drawn because a fiche cites it
     assert all(row[5] <= FIRST_VIEW_ZOOM for row in first)
     assert all(row[5] > FIRST_VIEW_ZOOM for row in more)
     assert len(more) > 2500  # every commune of the two regions, from the extracts
     assert by_name["Saint-Jean-de-Braye"] in first  # cited by a fiche: named early
-    assert name_zoom(136_000) == 6 and name_zoom(25_000) == 7 and name_zoom(150) == 12
+    assert name_zoom(136_000) == 7 and name_zoom(12_000) == 8 and name_zoom(150) == 12
     assert all("<" not in row[0] for row in more)
 
 

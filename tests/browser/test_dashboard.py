@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -20,6 +21,11 @@ from tests.helpers import (
 )
 
 pytestmark = pytest.mark.browser
+
+# A valid 1×1 PNG: a stand-in tile (an empty body is a failed tile, which the map gives up on)
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 
 
 def drawn(page, *, after: int = 0) -> dict:
@@ -437,7 +443,7 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     assert area.first.get_attribute("aria-label").startswith("Indre-et-Loire (2 actions")
     area.first.focus()
     area.first.press("Enter")  # the keyboard opens it as a click does
-    choice = page.get_by_role("heading", name="Plusieurs actions dans ce département")
+    choice = page.get_by_role("heading", name="Plusieurs actions à cet endroit")
     choice.wait_for(timeout=15_000)
     page.wait_for_function(
         "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000
@@ -474,7 +480,7 @@ def test_no_request_leaves_the_site_until_a_tile_basemap_is_picked(browser, serv
     # an online tile server is stood in for by the test (no machine here reaches it)
     context.route(
         "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=b""),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=PNG_1PX),
     )
     page = context.new_page()
     page.goto(server.url)

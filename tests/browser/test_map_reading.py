@@ -240,3 +240,21 @@ def test_the_dossier_page_shows_its_cover_map(page, server, query, requests_log)
     size = cover.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert size[0] > 0 and size[1] > 0
     page.screenshot(path=SCREENSHOTS / f"dossier-page{'-loire' if query else ''}.png")
+
+
+def test_a_commune_handle_offers_its_actions(page, server, requests_log):
+    page.goto(f"{server.url}/?lat=47.59&lon=1.33&z=11")
+    wait_for_map(page)
+    settle(map_frame(page))
+    handle = page.frame_locator(MAP_FRAME).locator(
+        ".fiche-handle[title^='Blois (2 actions dans la commune)']"
+    )
+    assert handle.inner_text() == "2"
+    handle.focus()
+    handle.press("Enter")  # the keyboard opens it as a click does
+    page.get_by_role("heading", name="Plusieurs actions à cet endroit").wait_for(timeout=15_000)
+    for title in (
+        "La mise en place du conseil citoyen à Blois",
+        "Mieux vivre ensemble (Conseil de quartiers nord – Blois)",
+    ):
+        page.get_by_role("button", name=title).first.wait_for()
