@@ -92,7 +92,7 @@ def spread(lats: list[float], lons: list[float], fiche_idx: list[int]) -> tuple[
 # the population shrinks, to the closest zoom; the map's placement (static/js/
 # fiches-labels.js) then hides whatever would collide.
 LABEL_ZOOMS = {
-    "region": (5, 7.5),
+    "region": (5, 6.75),
     "departement": (7, 10),
 }
 LAST_ZOOM = 18

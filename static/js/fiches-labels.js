@@ -22,6 +22,7 @@
   var KIND_ORDER = ["cited", "prefecture", "commune", "departement", "region"];
   var DOT = 6;  // size of the dot that marks a town's position (px)
   var GAP = 3;  // between the dot and the text, and around obstacles (px)
+  var PIN = 16;  // from a point to a name written clear of the pin on it (px)
 
   /** Rank of a name: its kind first, then (communes) the larger population first. */
   function rank(kind, population) {
@@ -50,8 +51,9 @@
    *  its dot; an area's name (département, region, an outlined commune) over its point,
    *  or a line above or below it when something sits there (a préfecture, a handle). */
   var SIDES = {
-    // last: the dot is under a pin (a quartier of the town): the name just above or below
-    dot: ["right", "left", "top", "bottom", "above2", "below2"],
+    dot: ["right", "left", "top", "bottom"],
+    // a town whose dot is under a pin (a quartier of the town): the name above or below it
+    covered: ["right2", "left2", "above2", "below2"],
     area: ["center", "above", "below", "above2", "below2"]
   };
 
@@ -67,6 +69,8 @@
       case "bottom": return {text: box(x - w / 2, y + r + GAP, x + w / 2, y + r + GAP + h), dot: dot};
       case "above": return {text: box(x - w / 2, y - 1.5 * h, x + w / 2, y - 0.5 * h), dot: null};
       case "below": return {text: box(x - w / 2, y + 0.5 * h, x + w / 2, y + 1.5 * h), dot: null};
+      case "right2": return {text: box(x + PIN, y - h / 2, x + PIN + w, y + h / 2), dot: null};
+      case "left2": return {text: box(x - PIN - w, y - h / 2, x - PIN, y + h / 2), dot: null};
       case "above2": return {text: box(x - w / 2, y - 2.5 * h, x + w / 2, y - 1.5 * h), dot: null};
       case "below2": return {text: box(x - w / 2, y + 1.5 * h, x + w / 2, y + 2.5 * h), dot: null};
       default: return {text: box(x - w / 2, y - h / 2, x + w / 2, y + h / 2), dot: null};
@@ -108,13 +112,17 @@
    *  map's box. Returns ``{id, side, text, dot}`` for the kept names, in rank order. */
   function place(candidates, obstacles, frame) {
     var grid = new Grid(64);
-    obstacles.forEach(function (o) { grid.add(grow(o, GAP)); });
+    var icons = new Grid(64);
+    obstacles.forEach(function (o) { grid.add(grow(o, GAP)); icons.add(grow(o, GAP)); });
     var order = candidates.slice().sort(function (a, b) { return a.rank - b.rank; });
     var kept = [];
     order.forEach(function (c) {
       var sides = SIDES[c.shape] || SIDES.area;
-      // a town is named only while its position is in the map
-      if (c.shape === "dot" && !inside(box(c.x, c.y, c.x, c.y), frame)) { return; }
+      if (c.shape === "dot") {
+        // a town is named only while its position is in the map
+        if (!inside(box(c.x, c.y, c.x, c.y), frame)) { return; }
+        if (icons.hits(layout(c.x, c.y, 0, 0, "right").dot)) { sides = SIDES.covered; }
+      }
       for (var s = 0; s < sides.length; s++) {
         var l = layout(c.x, c.y, c.w, c.h, sides[s]);
         if (!inside(l.text, frame) || (l.dot && !inside(l.dot, frame))) { continue; }

@@ -360,7 +360,9 @@
     var size = map.getSize();
     if (state.cluster && state.cluster._featureGroup) {
       state.cluster._featureGroup.eachLayer(function (l) {
-        var icon = l.options.icon && l.options.icon.options;
+        // a group is its own `options.icon`: its real icon is made by clusterIcon
+        var made = l.getAllChildMarkers ? (l._iconObj || clusterIcon(l)) : l.options.icon;
+        var icon = made && made.options;
         if (!icon || !l.getLatLng) { return; }
         var p = map.latLngToContainerPoint(l.getLatLng());
         var s = L.point(icon.iconSize || [12, 12]);

@@ -258,3 +258,33 @@ def test_a_commune_handle_offers_its_actions(page, server, requests_log):
         "Mieux vivre ensemble (Conseil de quartiers nord – Blois)",
     ):
         page.get_by_role("button", name=title).first.wait_for()
+
+
+@pytest.mark.parametrize("edge", ["left", "right", "top"])
+def test_a_pin_label_stays_inside_the_map_near_an_edge(page, server, edge, requests_log):
+    page.goto(server.url + "/?q=Rabiere")
+    wait_for_map(page)
+    frame = map_frame(page)
+    settle(frame)
+    # bring the Rabière pin 20 px from the edge
+    frame.evaluate(
+        """(edge) => {
+          map.setView([47.34444, 0.6625], 11, {animate: false});
+          const s = map.getSize();
+          const by = {left: [s.x / 2 - 20, 0], right: [20 - s.x / 2, 0], top: [0, s.y / 2 - 20]};
+          map.panBy(by[edge], {animate: false});
+        }""",
+        edge,
+    )
+    settle(frame)
+    pin = page.frame_locator(MAP_FRAME).locator(".fiche-pin")
+    pin.hover()
+    tip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
+    tip.wait_for()
+    frame.wait_for_function(
+        """() => { const t = document.querySelector('.leaflet-tooltip').getBoundingClientRect();
+                   const m = map.getContainer().getBoundingClientRect();
+                   return t.left >= m.left && t.right <= m.right && t.top >= m.top &&
+                          t.bottom <= m.bottom; }""",
+        timeout=5_000,
+    )

@@ -101,11 +101,24 @@ test("a town whose dot is under a pin is still named, just above or below the pi
   const pin = L.box(390, 290, 410, 310);  // a quartier's pin on the town hall (Joué-lès-Tours)
   const kept = L.place([town("Joué-lès-Tours", "cited", 402, 301, 38000, 90)], [pin], FRAME);
   assert.equal(kept.length, 1);
-  assert.ok(["above2", "below2"].includes(kept[0].side));
+  assert.ok(["right2", "left2", "above2", "below2"].includes(kept[0].side));
   assert.equal(kept[0].dot, null);
   assertNoOverlap(kept, [pin]);
 });
 
 test("a town out of the map is not named, even where its name would fit", () => {
   assert.deepEqual(L.place([town("Tours", "prefecture", 400, -4, 136000)], [], FRAME), []);
+});
+
+test("a town's name never floats without its dot when only names are in the way", () => {
+  const tours = town("Tours", "prefecture", 400, 300, 136000, 60);
+  // names on every side of the small town's dot, but no icon on it: it is not written
+  const blockers = [
+    area("A", "cited", 440, 300, 60), area("B", "cited", 360, 300, 60),
+    area("C", "cited", 404, 282, 60), area("D", "cited", 404, 318, 60),
+  ];
+  const kept = L.place([tours].concat(blockers).concat(
+    [town("Monts", "commune", 404, 300, 7000, 40)]), [], FRAME);
+  const monts = kept.find((k) => k.id === "Monts");
+  assert.ok(!monts || monts.dot, JSON.stringify(monts));
 });
