@@ -54,7 +54,7 @@
     dot: ["right", "left", "top", "bottom"],
     // a town whose dot is under a pin (a quartier of the town): the name above or below it
     covered: ["right2", "left2", "above2", "below2"],
-    area: ["center", "above", "below", "above2", "below2"]
+    area: ["center", "above", "below", "above2", "below2", "east", "west"]
   };
 
   /** The text box of a name of size ``w``×``h`` at ``side`` of the anchor ``x``, ``y``,
@@ -71,6 +71,8 @@
       case "below": return {text: box(x - w / 2, y + 0.5 * h, x + w / 2, y + 1.5 * h), dot: null};
       case "right2": return {text: box(x + PIN, y - h / 2, x + PIN + w, y + h / 2), dot: null};
       case "left2": return {text: box(x - PIN - w, y - h / 2, x - PIN, y + h / 2), dot: null};
+      case "east": return {text: box(x + 0.1 * w, y - h / 2, x + 1.1 * w, y + h / 2), dot: null};
+      case "west": return {text: box(x - 1.1 * w, y - h / 2, x - 0.1 * w, y + h / 2), dot: null};
       case "above2": return {text: box(x - w / 2, y - 2.5 * h, x + w / 2, y - 1.5 * h), dot: null};
       case "below2": return {text: box(x - w / 2, y + 1.5 * h, x + w / 2, y + 2.5 * h), dot: null};
       default: return {text: box(x - w / 2, y - h / 2, x + w / 2, y + h / 2), dot: null};
