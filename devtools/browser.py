@@ -22,7 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 SCREENSHOTS = paths.ROOT / "tests" / "screenshots"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# the map's iframe, titled by the map itself (fiches.map_folium.FRAME_TITLE)
+MAP_FRAME = 'iframe[title="Carte des actions"]'
 
 
 def fresh_copy(target: Path) -> Path:
@@ -153,4 +154,4 @@ def wait_for_map(page, *, markers: bool = True) -> None:
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     if markers:
-        frame.locator(".fiche-pin, .fiche-cluster").first.wait_for(timeout=30_000)
+        frame.locator(".fiche-pin, .fiche-cluster, .fiche-handle").first.wait_for(timeout=30_000)

@@ -67,6 +67,10 @@ def map_script_url() -> str:
     return _versioned("fiches-map.js")
 
 
+def labels_script_url() -> str:
+    return _versioned("fiches-labels.js")
+
+
 def map_style_url() -> str:
     return _versioned("fiches-map.css")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
+CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|c[0-9AB]{5}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
 
 # How old a click may be, on the first run of a session, to count as the person's.
 FIRST_RUN_CLICK_AGE_S = 10.0

@@ -99,7 +99,8 @@ a { color: #1f4f8a; }
 .surtitre { text-transform: uppercase; letter-spacing: 0.08em; color: #555; font-size: 9pt; }
 .couverture { break-after: page; }
 .couverture figure { margin: 1em 0; }
-.couverture svg.carte { width: 100%; height: auto; max-height: 150mm; border: 0.5pt solid #ccd; }
+.couverture svg.carte { display: block; width: 100%; height: auto; max-height: 150mm;
+  border: 0.5pt solid #ccd; background: #f4f6f8; }
 figcaption { font-size: 8.5pt; color: #444; }
 .sommaire { break-after: page; }
 .sommaire ol { list-style: none; padding: 0; margin: 0; }
@@ -113,9 +114,9 @@ table.page > thead th { font: 8pt Helvetica, Arial, sans-serif; color: #555; tex
   font-weight: normal; border-bottom: 0.5pt solid #999; padding: 0 0 2mm; }
 table.page > tbody td { padding: 3mm 0 0; vertical-align: top; }
 table.faits { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 9.5pt; }
-table.faits th { text-align: left; vertical-align: top; padding: 0.15em 1em 0.15em 0;
+table.faits th { text-align: left; vertical-align: baseline; padding: 0.15em 1em 0.15em 0;
   white-space: nowrap; font-family: Helvetica, Arial, sans-serif; font-weight: bold; }
-table.faits td { padding: 0.15em 0; } table.faits p { margin: 0; }
+table.faits td { padding: 0.15em 0; vertical-align: baseline; } table.faits p { margin: 0; }
 .lien { display: flex; gap: 1em; align-items: center; border: 0.5pt solid #c8cfd8;
   padding: 0.5em; margin: 0.6em 0 0.4em; font-size: 8.5pt; break-inside: avoid; }
 .lien svg.qr { width: 26mm; height: 26mm; flex: none; }
@@ -127,6 +128,32 @@ table.faits td { padding: 0.15em 0; } table.faits p { margin: 0; }
   padding-top: 1em; } table.page > thead { display: none; } }
 @media print { body { max-width: none; padding: 0; } a { color: inherit; } }
 """
+
+
+def cover_towns(corpus: Corpus, fiche_ids: Sequence[str]) -> list[tuple[str, float, float]]:
+    """The towns named on the cover map, most important first: the communes the fiches
+    cite (at their outline's label point), then the préfectures of the départements drawn
+    (town hall)."""
+    places = corpus.places[corpus.places["fiche_id"].isin(pd.Index(fiche_ids))]
+    cited = set(places["code_commune"].dropna()) - {""}
+    towns: list[tuple[str, float, float]] = []
+    for f in corpus.contours["features"]:
+        props = f["properties"]
+        if props["kind"] == "commune" and props["code"] in cited and props.get("label"):
+            towns.append((props["nom"], props["label"][0], props["label"][1]))
+    named = {t[0] for t in towns}
+    drawn = corpus.contours_of("departement")
+    for code, (name, lat, lon) in corpus.prefectures.items():
+        if code in drawn and name not in named:
+            towns.append((name, lon, lat))
+    return towns
+
+
+def cover_map_svg(corpus: Corpus, fiche_ids: Sequence[str]) -> str:
+    """The cover's map: the numbered places with the names of the towns around them."""
+    return selection_map_svg(
+        corpus.contours, corpus.places, list(fiche_ids), towns=cover_towns(corpus, fiche_ids)
+    )
 
 
 def _place_groups(corpus: Corpus, fiche_ids: Sequence[str]) -> dict[str, pd.DataFrame]:
@@ -205,7 +232,7 @@ def build_dossier(
     empty = corpus.places.iloc[0:0]
     theme_labels = {t: corpus.theme_label(t) for t in corpus.themes}
     sources = list(dict.fromkeys(fiches["source"]))
-    map_svg = selection_map_svg(corpus.contours, corpus.places, list(fiche_ids))
+    map_svg = cover_map_svg(corpus, fiche_ids)
     online = (
         f'<p class="meta">Cette sélection en ligne : <a href="{html.escape(selection_url)}">'
         f"{html.escape(selection_url)}</a></p>"

@@ -9,7 +9,9 @@ Writes, deterministically:
   (``geo/regions_2015.csv``, curated);
 - ``geo/contours.geojson``: simplified contours of the départements of the two 2015
   regions (Centre, Poitou-Charentes) and of any other département or commune that a
-  fiche's places name, and of the two regions.
+  fiche's places name, and of the two regions;
+- ``geo/communes_contours.geojson``: the simplified outline of every commune of the two
+  regions (the map's background when zoomed in, fetched by the browser only then).
 
 Run: ``python -m fiches.geobuild`` (or ``make geo``).
 """
@@ -45,6 +47,9 @@ TNCC_ARTICLES = {
 }
 DEP_TOLERANCE = 0.004  # degrees (~400 m): a département outline for a regional map
 COMMUNE_TOLERANCE = 0.0008
+# Background outlines of every commune of the two regions, drawn from about z 10.5: ~100 m
+# is below a pixel's worth of error there, and keeps the file that is fetched small.
+BACKGROUND_COMMUNE_TOLERANCE = 0.001
 
 
 def _data_dir() -> Path:
@@ -127,6 +132,8 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
     communes = []
     dep_geoms: dict[str, list] = {c: [] for c in wanted_deps}
     commune_geoms = {}
+    study_deps = {c for codes in STUDY_REGIONS_2015.values() for c in codes}
+    background = []
     for r in _rows("communes"):
         if r["type"] != "COM":
             continue
@@ -157,6 +164,8 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
             dep_geoms[dep["code"]].append(geom)
         if geom is not None and r["code"] in wanted_communes:
             commune_geoms[r["code"]] = (nom, dep["code"], geom)
+        if geom is not None and dep["code"] in study_deps:
+            background.append((r["code"], geom))
 
     communes.sort()
     buf = io.StringIO()
@@ -220,7 +229,13 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         features.append(
             {
                 "type": "Feature",
-                "properties": {"kind": "commune", "code": code, "nom": nom, "departement": dep},
+                "properties": {
+                    "kind": "commune",
+                    "code": code,
+                    "nom": nom,
+                    "departement": dep,
+                    "label": _label_point(geom),
+                },
                 "geometry": _round_geometry(
                     geom.simplify(COMMUNE_TOLERANCE, preserve_topology=True), digits=5
                 ),
@@ -234,7 +249,30 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
             separators=(",", ":"),
         )
         fh.write("\n")
-    return {"communes": len(communes), "departements": len(deps), "contours": len(features)}
+    outlines = [
+        {
+            "type": "Feature",
+            "properties": {"code": code},
+            "geometry": _round_geometry(
+                geom.simplify(BACKGROUND_COMMUNE_TOLERANCE, preserve_topology=True), digits=4
+            ),
+        }
+        for code, geom in sorted(background, key=lambda item: item[0])
+    ]
+    with open(out_dir / "communes_contours.geojson", "w", encoding="utf-8") as fh:
+        json.dump(
+            {"type": "FeatureCollection", "features": outlines},
+            fh,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        fh.write("\n")
+    return {
+        "communes": len(communes),
+        "departements": len(deps),
+        "contours": len(features),
+        "outlines": len(outlines),
+    }
 
 
 if __name__ == "__main__":

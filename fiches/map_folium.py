@@ -90,6 +90,7 @@ def _offline_map(**kwargs) -> folium.Map:
     m.default_js = [
         ("leaflet", assets.LEAFLET_JS),
         ("markercluster", assets.CLUSTER_JS),
+        ("fiches_labels", assets.labels_script_url()),  # before the map: it places names
         ("fiches_map", assets.map_script_url()),
     ]
     m.default_css = [
@@ -109,6 +110,10 @@ BACKGROUND_LAYERS = (
     ("commune", {"color": "#6b7785", "weight": 1, "dashArray": "4 3", "fill": False}),
     ("region_2015", {"color": "#34495e", "weight": 2.5, "fill": False}),
 )
+# Every commune's outline, from about z 10.5 (``map_data.OUTLINES_ZOOM``), under the others.
+OUTLINE_STYLE = {"color": "#8a96a3", "weight": 0.8, "fill": False}
+# The map frame's title (what a screen reader announces for the iframe).
+FRAME_TITLE = "Carte des actions"
 
 
 def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
@@ -139,6 +144,8 @@ def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
             "basemap": tiles if tiles in TILES else "contours",
             "bounds": REGIONS_BOUNDS,
             "background": [list(layer) for layer in BACKGROUND_LAYERS],
+            "outlineStyle": OUTLINE_STYLE,
+            "frameTitle": FRAME_TITLE,
             "dataset": dataset_url,
         }
     ).add_to(m)

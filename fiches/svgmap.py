@@ -218,6 +218,53 @@ def map_markers(
     ]
 
 
+TOWN_FONT = 10.0  # px in the drawing's units
+
+
+def town_labels(
+    towns: Sequence[tuple[str, float, float]],
+    markers: Sequence[Marker],
+    frame: Frame,
+    *,
+    radius: float,
+) -> list[tuple[str, float, float, float, float, str]]:
+    """Town names that fit: ``(name, dot x, dot y, text x, text y, anchor)``, most
+    important first (``towns`` is in that order). A name goes right of its dot, else left,
+    else clear of a numbered marker on the town (above, below, farther aside); it is left
+    out when it would still cover a marker, another name or the edge."""
+    kept: list[tuple[float, float, float, float]] = [
+        (m.x - radius, m.y - radius, m.x + radius, m.y + radius) for m in markers
+    ]
+    out = []
+
+    def free(box):
+        x0, y0, x1, y1 = box
+        inside = x0 >= 2 and y0 >= 2 and x1 <= frame.width - 2 and y1 <= frame.height - 2
+        return inside and all(x0 >= b[2] or b[0] >= x1 or y0 >= b[3] or b[1] >= y1 for b in kept)
+
+    for name, lon, lat in towns:
+        x, y = frame.project(lon, lat)
+        width = 0.56 * TOWN_FONT * len(name)
+        half = TOWN_FONT * 0.6
+        far = radius + 4
+        # (anchor, text x, text y, dot drawn): beside the dot, else clear of a marker that
+        # sits on the town (its dot is then under the marker)
+        spots = [
+            ("start", x + 4, y, True), ("end", x - 4, y, True),
+            ("middle", x, y - far - half, False), ("middle", x, y + far + half, False),
+            ("start", x + far, y, False), ("end", x - far, y, False),
+        ]  # fmt: skip
+        dot = (x - 2, y - 2, x + 2, y + 2)
+        for anchor, tx, ty, with_dot in spots:
+            x0 = {"start": tx, "end": tx - width, "middle": tx - width / 2}[anchor]
+            box = (x0, ty - half, x0 + width, ty + half)
+            if free(box) and (free(dot) or not with_dot):
+                kept += [box, dot]
+                out.append((name, x, y, tx, ty, anchor))
+                break
+    return out
+
+
 def selection_map_svg(
     contours: dict,
     places: pd.DataFrame,
@@ -225,8 +272,10 @@ def selection_map_svg(
     *,
     width: int = 640,
     height: int = 560,
+    towns: Sequence[tuple[str, float, float]] = (),
 ) -> str:
-    """The SVG map of the fiches ``fiche_ids``, numbered 1, 2, … in that order."""
+    """The SVG map of the fiches ``fiche_ids``, numbered 1, 2, … in that order, with the
+    names of ``towns`` (``(name, lon, lat)``, most important first) where they fit."""
     numbers = {fid: i for i, fid in enumerate(fiche_ids, start=1)}
     places = places[places["fiche_id"].isin(pd.Index(fiche_ids))]
     features = contours.get("features", [])
@@ -273,6 +322,14 @@ def selection_map_svg(
                 f'<path class="region" d="{_path(f["geometry"], frame)}" fill="none"'
                 ' stroke="#4a5563" stroke-width="1.6"/>'
             )
+    for name, x, y, tx, ty, anchor in town_labels(towns, markers, frame, radius=radius):
+        out.append(
+            f'<g class="ville"><circle cx="{x}" cy="{y}" r="2" fill="#1d2733"/>'
+            f'<text x="{tx:.1f}" y="{ty:.1f}" dy="0.35em" text-anchor="{anchor}"'
+            f' font-size="{TOWN_FONT:.0f}" font-family="Helvetica, Arial, sans-serif"'
+            ' fill="#1d2733" stroke="#fff" stroke-width="2.5" paint-order="stroke">'
+            f"{html.escape(name)}</text></g>"
+        )
     for m in markers:
         fid = html.escape(m.fiche_id)
         fill = "#b4462f" if m.kind == "point" else "#7a5a12"

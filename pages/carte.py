@@ -20,7 +20,10 @@ if not ctx.embed:
         "pour ouvrir l'action."
     )
 
-left, right = st.columns([3, 2], gap="medium")
+# The map takes the width; the list goes beside it only while a fiche is open (its panel).
+left, right = (
+    st.columns([3, 2], gap="medium") if ctx.view.fiche else (st.container(), st.container())
+)
 with left:
     # A view set by the URL or « Voir sur la carte » is kept; otherwise the map fits the
     # visible actions, after every filter change.
@@ -57,7 +60,7 @@ with left:
     choice = [i for i in ui.session.map_choice if i in ctx.filtered.index]
     if choice:
         with st.container(key="map-choice"):
-            st.markdown("## Plusieurs actions dans ce département")
+            st.markdown("## Plusieurs actions à cet endroit")  # a département or a commune
             for fid in choice:
                 ui.action_button(
                     escape_md(c.fiches.at[fid, "titre"]),

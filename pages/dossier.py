@@ -9,12 +9,12 @@ from fiches.dossier import (
     CONFIRM_ABOVE,
     MAX_FICHES,
     build_dossier,
+    cover_map_svg,
     dashboard_base,
     selection_title,
     selection_url,
 )
 from fiches.markup import escape_md
-from fiches.svgmap import selection_map_svg
 
 ctx = ui.context()
 c = ctx.corpus
@@ -87,7 +87,12 @@ cols[1].caption(
 left, right = st.columns([3, 2])
 with left:
     st.markdown("#### Carte de la couverture")
-    st.html(selection_map_svg(c.contours, c.places, list(ids)))
+    # as an image: st.html sanitises the SVG away; st.image keeps it whole (a data: URI)
+    st.image(
+        cover_map_svg(c, ids),
+        width="stretch",
+        alt="Carte des actions du dossier, numérotées comme au sommaire",
+    )
 with right:
     st.markdown("#### Sommaire")
     with st.container(height=520, key="dossier-sommaire"):

@@ -33,6 +33,9 @@ from fiches.map_data import build_dataset, build_view, publish
 from fiches.map_folium import base_map, fiche_layer
 from scripts.peers.plain import plain_leaflet_page
 
+# vanilla streamlit-folium keeps the component's own frame title (ours titles itself)
+PEER_MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
 SIZES = (13, 1_000, 10_000, 100_000)
 BROWSER_SIZES = (13, 10_000)
 RERUN_SIZES = (10_000, 100_000)  # every page's rerun; the map's at every size
@@ -153,7 +156,7 @@ def browser_figures(n: int, data_dir: Path, dataset, rounds: int) -> None:
         target = {
             "plain_leaflet": (servers["bare_streamlit"].url + "/app/static/data/plain.html", None),
             "bare_streamlit": (servers["bare_streamlit"].url + "/", "h1"),
-            "streamlit_folium": (servers["streamlit_folium"].url + "/", MAP_FRAME),
+            "streamlit_folium": (servers["streamlit_folium"].url + "/", PEER_MAP_FRAME),
             "dashboard": (servers["dashboard"].url + "/", MAP_FRAME),
         }
         with sync_playwright() as p:

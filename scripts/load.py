@@ -135,7 +135,9 @@ async def first_visit(browser, url: str, stats: dict) -> None:
     started = time.monotonic()
     try:
         await page.goto(url, timeout=120_000)
-        markers = page.frame_locator(MAP_FRAME).locator(".fiche-pin, .fiche-cluster").first
+        markers = (
+            page.frame_locator(MAP_FRAME).locator(".fiche-pin, .fiche-cluster, .fiche-handle").first
+        )
         await markers.wait_for(timeout=120_000)
         stats["loads_ms"].append((time.monotonic() - started) * 1000)
         if await page.locator('[data-testid="stException"]').count():

@@ -1,8 +1,9 @@
 """Screenshots of the dashboard as a person sees it, at 1280×800 and 390×844.
 
-Run: ``python -m scripts.screenshots [path?query ...]`` (a local server is started).
-Writes PNG files to tests/screenshots/ (git-ignored) and, with ``--readme``, the README's
-docs/screenshot.png and docs/screenshot-telephone.png (the last address given).
+Run: ``python -m scripts.screenshots [[name=]path?query ...]`` (a local server is started).
+Writes PNG files to tests/screenshots/ (git-ignored); with ``--readme``, the README's
+docs/screenshot.png and docs/screenshot-telephone.png (the last address given); with
+``--docs``, each 1280×800 shot to docs/<name>.png (e.g. ``carte-z9=/?lat=46.9&lon=0.9&z=9``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from devtools.browser import (
     CHROMIUM_ARGS,
     SCREENSHOTS,
     StreamlitServer,
+    map_frame,
     wait_for_map,
     wait_idle,
 )
@@ -31,12 +33,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("urls", nargs="*", default=list(DEFAULT))
     parser.add_argument("--readme", action="store_true", help="update docs/screenshot.png")
+    parser.add_argument("--docs", action="store_true", help="copy 1280×800 shots to docs/")
     args = parser.parse_args()
     server = StreamlitServer()
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for url in args.urls:
+            for given in args.urls:
+                label, _, rest = given.partition("=/") if "=/" in given else ("", "", "")
+                url = "/" + rest if label else given
                 for width, height in SIZES:
                     context = browser.new_context(viewport={"width": width, "height": height})
                     page = context.new_page()
@@ -44,11 +49,14 @@ def main() -> None:
                     wait_idle(page)
                     if "/carte" in url or url.startswith("/?") or url == "/":
                         wait_for_map(page, markers=False)
+                        map_frame(page).wait_for_function("window.FicheMap.labelsSettled()")
                     page.wait_for_load_state("networkidle")
-                    name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "carte"
+                    name = label or re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "carte"
                     path = SCREENSHOTS / f"{name}-{width}x{height}.png"
                     page.screenshot(path=path)
                     print(path)
+                    if args.docs and width > 600:
+                        shutil.copyfile(path, paths.ROOT / "docs" / f"{name}.png")
                     if args.readme and url == args.urls[-1]:
                         name = "screenshot.png" if width > 600 else "screenshot-telephone.png"
                         shutil.copyfile(path, paths.ROOT / "docs" / name)

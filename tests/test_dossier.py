@@ -230,3 +230,30 @@ def test_map_sets_apart_fiches_in_one_commune(corpus):
     for i, a in enumerate(circles):
         for b in circles[i + 1 :]:
             assert np.hypot(a[0] - b[0], a[1] - b[1]) >= 9
+
+
+def test_cover_map_names_the_cited_communes_and_prefectures_clear_of_the_numbers(corpus):
+    from fiches.dossier import cover_map_svg
+
+    ids = list(corpus.fiches.index)
+    svg = cover_map_svg(corpus, ids)
+    names = re.findall(r'<g class="ville">.*?>([^<>]+)</text>', svg)
+    assert {"Châteauroux", "Blois", "Poitiers", "Saint-Jean-de-Braye", "Orléans"} <= set(names)
+    assert "Lyon" not in names  # préfectures of the départements drawn only
+    loire = cover_map_svg(corpus, ["des-locataires-auditeurs-france-loire"])
+    assert {"Moulins", "Bourges"} <= set(re.findall(r'<g class="ville">.*?>([^<>]+)</text>', loire))
+    # no name's text box (estimated as drawn) covers a numbered disc
+    circles = re.findall(
+        r'<g class="numero".*?<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)"', svg
+    )
+    for x, y, anchor, name in re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" dy="0.35em" text-anchor="(\w+)" font-size="10"[^>]*>'
+        r"([^<]+)</text>",
+        svg,
+    ):
+        width = 0.56 * 10 * len(name)
+        x0 = float(x) - {"start": 0, "end": width, "middle": width / 2}[anchor]
+        for cx, cy, r in circles:
+            cx, cy, r = float(cx), float(cy), float(r)
+            apart = x0 >= cx + r or x0 + width <= cx - r
+            assert apart or abs(float(y) - cy) >= r + 6 - 0.1, (name, cx, cy)

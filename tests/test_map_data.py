@@ -12,9 +12,13 @@ from fiches.clicks import parse_click
 from fiches.filters import FilterState, apply_filters
 from fiches.map_data import (
     COLORS,
+    FIRST_VIEW_ZOOM,
     bitmap,
     build_dataset,
     build_view,
+    commune_precision,
+    name_zoom,
+    place_labels,
     publish,
     resolve_click,
     spread,
@@ -46,7 +50,10 @@ def test_fiches_sharing_a_point_are_spread_around_it():
 
 def test_dataset_holds_every_point_and_escaped_titles(corpus, dataset):
     data = json.loads(dataset.text)
-    assert len(data["points"]) == int(corpus.places["lat"].notna().sum())
+    placed = corpus.places[corpus.places["lat"].notna()]
+    at_commune = commune_precision(placed, corpus.contours_of("commune"))
+    assert len(data["points"]) == int((~at_commune).sum())
+    assert sum(len(set(c[2])) for c in data["communes"].values()) >= 1
     assert len(data["fiches"]) == len(corpus.fiches)
     assert set(data["deps"]) >= {"03", "18", "36", "37", "45", "86"}
     assert data["colors"] == list(COLORS)
@@ -90,11 +97,56 @@ def test_clicks_resolve_to_fiches_by_reference_not_title(corpus, dataset):
         assert resolve_click(unknown, dataset, view) == []
 
 
+def test_places_known_only_to_their_commune_are_outlines_not_pins(corpus, dataset):
+    places = corpus.places.reset_index(drop=True)
+    placed = places[places["lat"].notna()]
+    at_commune = dict(
+        zip(placed["nom"], commune_precision(placed, corpus.contours_of("commune")), strict=True)
+    )
+    # the commune itself, and circles centred on the town hall that cover the commune
+    for name in ("Poitiers", "Châteauroux", "Place Coty", "Quartier Saint-Cyprien", "Royan"):
+        assert at_commune[name], name
+    # a quartier with its own reference keeps its pin (and its circle)
+    for name in ("Quartier de la Rabière", "Quartier de Mireuil", "Villeneuve-les-Salines"):
+        assert not at_commune[name], name
+    view = build_view(dataset, corpus, corpus.fiches.index)
+    blois = next(h for h in view.payload["communes"] if h[0] == "41018")
+    assert blois[1].startswith("Blois (2 actions dans la commune)") and blois[4] == 2
+    assert resolve_click("c41018", dataset, view) == [
+        "la-mise-en-place-du-conseil-citoyen-a-blois",
+        "mieux-vivre-ensemble-conseil-de-quartiers-nord-blois",
+    ]
+    # one action with three places in Châteauroux: one handle for one action
+    chateauroux = next(h for h in view.payload["communes"] if h[0] == "36044")
+    assert chateauroux[4] == 1
+    hidden = build_view(dataset, corpus, ["habitat-participatif-france-loire"])
+    assert [h[0] for h in hidden.payload["communes"]] == ["45284"]
+    assert resolve_click("c41018", dataset, hidden) == []
+
+
+def test_place_names_come_in_two_tiers_by_population(corpus):
+    first, more = place_labels(corpus)
+    by_name = {row[0]: row for row in first + more}
+    assert {"Centre", "Poitou-Charentes", "Indre", "Vienne"} <= set(by_name)
+    # the largest towns and every préfecture at the first view; villages on demand
+    assert by_name["Tours"][3] == "prefecture" and by_name["Tours"] in first
+    assert by_name["Joué-lès-Tours"] in first and by_name["Joué-lès-Tours"][5] == 7
+    assert by_name["Moulins"][3] == "prefecture"  # Allier, drawn because a fiche cites it
+    assert all(row[5] <= FIRST_VIEW_ZOOM for row in first)
+    assert all(row[5] > FIRST_VIEW_ZOOM for row in more)
+    assert len(more) > 2500  # every commune of the two regions, from the extracts
+    assert by_name["Saint-Jean-de-Braye"] in first  # cited by a fiche: named early
+    assert name_zoom(136_000) == 7 and name_zoom(12_000) == 8 and name_zoom(150) == 12
+    assert all("<" not in row[0] for row in more)
+
+
 @pytest.mark.parametrize(
     ("reported", "expected"),
     [
         ("Habitat participatif (France Loire)#8.lq2k3j", "8"),
         ("Indre (1 action au département) : …#d36.abc", "d36"),
+        ("Blois (2 actions dans la commune) : …#c41018.abc", "c41018"),
+        ("Corse#c2A004.abc", "c2A004"),
         ("titre#8", None),  # no nonce: not from our map
         ("titre sans référence", None),
         ("", None),

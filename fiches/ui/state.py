@@ -157,7 +157,7 @@ def compare_query(ctx: Context) -> dict[str, str | list[str]]:
     return {**query_of(ctx), compare.URL_PARAM: compare.to_param(session.compared)}
 
 
-MAP_SELECTOR = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_SELECTOR = 'iframe[title="Carte des actions"]'  # map_folium.FRAME_TITLE
 
 
 def close_fiche(*, focus: str = "") -> None:

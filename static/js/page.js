@@ -15,7 +15,7 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var MAP_FRAME = "iframe[title=\"streamlit_folium.st_folium\"]";
+  var MAP_FRAME = "iframe[title=\"Carte des actions\"]";  // set by fiches-map.js
 
   /** The `<iframe>` code that embeds a view. */
   function embedCode(link) {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
 import pytest
 
+from fiches.map_data import commune_precision
 from tests.helpers import (
     MAP_FRAME,
     NEW_DOCUMENT,
@@ -20,6 +22,11 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.browser
 
+# A valid 1×1 PNG: a stand-in tile (an empty body is a failed tile, which the map gives up on)
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
 
 def drawn(page, *, after: int = 0) -> dict:
     """What the map drew (``FicheMap.drawn()``), once it has drawn more than ``after`` times."""
@@ -32,10 +39,12 @@ def drawn(page, *, after: int = 0) -> dict:
 
 def expected_drawing(corpus, fiche_ids) -> dict:
     places = corpus.places[corpus.places["fiche_id"].isin(fiche_ids)]
-    points = places[places["lat"].notna()]
+    placed = places[places["lat"].notna()]
+    at_commune = commune_precision(placed, corpus.contours_of("commune"))
     return {
-        "points": len(points),
-        "actions": points["fiche_id"].nunique(),
+        "points": int((~at_commune).sum()),  # pins; the others are commune outlines
+        "communes": placed.loc[at_commune, "code_commune"].nunique(),
+        "actions": placed["fiche_id"].nunique(),
         "areas": places.loc[places["niveau"] == "departement", "code_departement"].nunique(),
     }
 
@@ -92,10 +101,14 @@ def test_place_names_at_three_zooms(page, server, requests_log):
     frame = map_frame(page)
 
     def names_at(zoom: float, center: tuple[float, float]) -> set[str]:
-        frame.evaluate(f"map.setView([{center[0]}, {center[1]}], {zoom}, {{animate: false}})")
+        before = frame.evaluate("window.FicheMap.labelsPlaced()")
+        frame.evaluate(f"void map.setView([{center[0]}, {center[1]}], {zoom}, {{animate: false}})")
+        frame.wait_for_function(f"window.FicheMap.labelsPlaced() > {before}")
+        frame.wait_for_function("window.FicheMap.labelsSettled()")
         return set(
             frame.evaluate(
-                "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
+                "Array.from(document.querySelectorAll('.fiche-labels .place-label span'))"
+                ".map(s => s.textContent)"
             )
         )
 
@@ -430,7 +443,7 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     assert area.first.get_attribute("aria-label").startswith("Indre-et-Loire (2 actions")
     area.first.focus()
     area.first.press("Enter")  # the keyboard opens it as a click does
-    choice = page.get_by_role("heading", name="Plusieurs actions dans ce département")
+    choice = page.get_by_role("heading", name="Plusieurs actions à cet endroit")
     choice.wait_for(timeout=15_000)
     page.wait_for_function(
         "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000
@@ -467,7 +480,7 @@ def test_no_request_leaves_the_site_until_a_tile_basemap_is_picked(browser, serv
     # an online tile server is stood in for by the test (no machine here reaches it)
     context.route(
         "https://tile.openstreetmap.org/**",
-        lambda route: route.fulfill(status=200, content_type="image/png", body=b""),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=PNG_1PX),
     )
     page = context.new_page()
     page.goto(server.url)

@@ -34,15 +34,11 @@ test("the legend names every colour the view can show", () => {
   assert.ok(items.some((i) => i[0].startsWith("Gris : plusieurs actions")));
   const plain = FicheMap.legendItems({legend: [["A", "#000"]], areas: []}, false);
   assert.deepEqual(plain.map((i) => i[2]), ["dot", "cluster", "region"]);
-});
-
-test("place names by zoom: regions wide, départements regional, communes close", () => {
-  const zooms = {region: [5, 6.75], departement: [7, 9.75], prefecture: [7.75, 18],
-                 commune: [9.25, 18]};
-  assert.deepEqual(FicheMap.labelKindsAt(zooms, 6), ["region"]);
-  assert.deepEqual(FicheMap.labelKindsAt(zooms, 7), ["departement"]);
-  assert.deepEqual(FicheMap.labelKindsAt(zooms, 8.5), ["departement", "prefecture"]);
-  assert.deepEqual(FicheMap.labelKindsAt(zooms, 12), ["prefecture", "commune"]);
+  // a commune's outline is named; two actions in one commune (Blois) explain the grey
+  const blois = FicheMap.legendItems(
+    {legend: [["A", "#000"]], areas: [], communes: [["41018", "Blois (2 actions…)", 10, 0, 2]]},
+    false, true);
+  assert.deepEqual(blois.map((i) => i[2]), ["dot", "commune", "dot", "cluster", "region"]);
 });
 
 test("the shared link holds the displayed view and drops embedding", () => {
