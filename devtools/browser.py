@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from fiches import paths
+from fiches.map_contract import FRAME_SELECTOR
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -22,8 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 SCREENSHOTS = paths.ROOT / "tests" / "screenshots"
-# the map's iframe, titled by the map itself (fiches.map_folium.FRAME_TITLE)
-MAP_FRAME = 'iframe[title="Carte des actions"]'
+# the map's iframe, titled by the map itself (fiches.map_contract)
+MAP_FRAME = FRAME_SELECTOR
 
 
 def fresh_copy(target: Path) -> Path:

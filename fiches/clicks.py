@@ -8,10 +8,9 @@ that a second click on the same pin is still new.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-CLICK_REF = re.compile(r"#(?P<ref>d[0-9AB]{2,3}|c[0-9AB]{5}|\d+)\.(?P<nonce>[0-9a-z]+)\s*$")
+from fiches.map_contract import CLICK_PATTERN
 
 # How old a click may be, on the first run of a session, to count as the person's.
 FIRST_RUN_CLICK_AGE_S = 10.0
@@ -26,10 +25,11 @@ class MapClick:
 
 def parse_click(reported: str | None) -> MapClick | None:
     """The click in a reported text, or None when the text is not from our map."""
-    match = CLICK_REF.search(reported or "")
+    match = CLICK_PATTERN.search(reported or "")
     if not match:
         return None
-    return MapClick(reported or "", match.group("ref"), int(match.group("nonce"), 36) / 1000)
+    ref, nonce = match.groups()
+    return MapClick(reported or "", ref, int(nonce, 36) / 1000)
 
 
 def is_fresh(click: MapClick, now: float) -> bool:

@@ -18,6 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from fiches import assets
+from fiches.map_contract import for_the_map
 
 REGIONS_VIEW = {"center": (46.85, 0.9), "zoom": 7}
 # South-west and north-east corners of Centre and Poitou-Charentes (2015 regions).
@@ -112,8 +113,6 @@ BACKGROUND_LAYERS = (
 )
 # Every commune's outline, from about z 10.5 (``map_data.OUTLINES_ZOOM``), under the others.
 OUTLINE_STYLE = {"color": "#8a96a3", "weight": 0.8, "fill": False}
-# The map frame's title (what a screen reader announces for the iframe).
-FRAME_TITLE = "Carte des actions"
 
 
 def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
@@ -145,7 +144,7 @@ def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
             "bounds": REGIONS_BOUNDS,
             "background": [list(layer) for layer in BACKGROUND_LAYERS],
             "outlineStyle": OUTLINE_STYLE,
-            "frameTitle": FRAME_TITLE,
+            "contract": for_the_map(),
             "dataset": dataset_url,
         }
     ).add_to(m)

@@ -12,16 +12,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from fiches.filters import LIST_FILTERS, FilterState
+from fiches.map_contract import EMBED_PARAMS, POSITION_DECIMALS, POSITION_PARAMS, round_zoom
 from fiches.map_data import COLOR_MODES
 from fiches.schema import SECTION_KEYS
 
 # URL name -> FilterState field, for multi-valued filters (from the filter registry)
 LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
-POSITION_PARAMS = ("lat", "lon", "z")  # written by the map itself, without a rerun
+# POSITION_PARAMS (lat, lon, z) are written by the map itself, without a rerun
 SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", *POSITION_PARAMS)
 # Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
 PAGE_PARAMS = ("fiches",)
-IGNORED_PARAMS = ("embed", "embed_options", *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
+IGNORED_PARAMS = (*EMBED_PARAMS, *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
 LAT_RANGE, LON_RANGE, ZOOM_RANGE = (41.0, 51.5), (-5.5, 10.0), (5, 18)
@@ -121,7 +122,7 @@ def parse_query(
     if lat is not None or lon is not None or z is not None:
         try:
             flat, flon, iz = float(lat or "nan"), float(lon or "nan"), float(z or "nan")
-            iz = round(iz * 4) / 4 if abs(iz) < 100 else iz  # quarter steps, as the map
+            iz = round_zoom(iz) if abs(iz) < 100 else iz  # in the map's steps
             ok = (
                 math.isfinite(flat)
                 and math.isfinite(flon)
@@ -157,7 +158,8 @@ def to_query(state: FilterState, view: ViewState) -> dict[str, str | list[str]]:
     if view.color_by != "theme":
         out["couleur"] = view.color_by
     if view.center is not None and view.zoom is not None:
-        out["lat"] = f"{view.center[0]:.4f}"
-        out["lon"] = f"{view.center[1]:.4f}"
-        out["z"] = f"{view.zoom:g}"
+        lat, lon, z = POSITION_PARAMS
+        out[lat] = f"{view.center[0]:.{POSITION_DECIMALS}f}"
+        out[lon] = f"{view.center[1]:.{POSITION_DECIMALS}f}"
+        out[z] = f"{view.zoom:g}"
     return out

@@ -19,6 +19,7 @@ from fiches import compare
 from fiches.clicks import is_fresh, parse_click
 from fiches.corpus import Corpus
 from fiches.filters import LIST_FILTERS, FilterState, apply_filters
+from fiches.map_contract import FRAME_SELECTOR
 from fiches.map_data import view_of_fiche
 from fiches.urlstate import (
     IGNORED_PARAMS,
@@ -157,7 +158,7 @@ def compare_query(ctx: Context) -> dict[str, str | list[str]]:
     return {**query_of(ctx), compare.URL_PARAM: compare.to_param(session.compared)}
 
 
-MAP_SELECTOR = 'iframe[title="Carte des actions"]'  # map_folium.FRAME_TITLE
+MAP_SELECTOR = FRAME_SELECTOR
 
 
 def close_fiche(*, focus: str = "") -> None:

@@ -73,20 +73,29 @@
     return items;
   }
 
-  /** Zoom levels travel in quarter steps (the map's zoomSnap). */
+  // The constants shared with Python (fiches/map_contract.json): given once by `init`
+  // (the map's config), or by `configure` in the unit tests.
+  var contract = null;
+
+  function configure(shared) {
+    contract = shared;
+  }
+
+  /** Zoom levels travel in the map's steps (its zoomSnap). */
   function roundZoom(z) {
-    return Math.round(z * 4) / 4;
+    return Math.round(z / contract.zoom_step) * contract.zoom_step;
   }
 
   /** ``href`` with the map's centre and zoom in it, or without them when ``view`` is null. */
   function withView(href, view) {
     var url = new URL(href);
+    var names = contract.position_params;  // lat, lon, z
     if (view) {
-      url.searchParams.set("lat", view.lat.toFixed(4));
-      url.searchParams.set("lon", view.lon.toFixed(4));
-      url.searchParams.set("z", String(roundZoom(view.z)));
+      url.searchParams.set(names[0], view.lat.toFixed(contract.position_decimals));
+      url.searchParams.set(names[1], view.lon.toFixed(contract.position_decimals));
+      url.searchParams.set(names[2], String(roundZoom(view.z)));
     } else {
-      ["lat", "lon", "z"].forEach(function (k) { url.searchParams.delete(k); });
+      names.forEach(function (k) { url.searchParams.delete(k); });
     }
     return url.toString();
   }
@@ -95,15 +104,15 @@
    *  without Streamlit's embedding parameters. */
   function linkWithView(href, view) {
     var url = new URL(withView(href, view));
-    url.searchParams.delete("embed");
-    url.searchParams.delete("embed_options");
+    contract.embed_params.forEach(function (k) { url.searchParams.delete(k); });
     return url.toString();
   }
 
   /** The text reported for a click: the shown title, then a hidden reference that
    *  Python reads (`#12.<nonce>` for fiche 12, `#d36.<nonce>` for an area). */
   function clickText(title, ref, nonce) {
-    return title + "<span hidden>#" + ref + "." + nonce + "</span>";
+    var t = contract.click_text;
+    return title + t.prefix + ref + t.separator + nonce + t.suffix;
   }
 
   // ---- Leaflet parts --------------------------------------------------------------
@@ -221,6 +230,7 @@
   }
 
   function init(map, config) {
+    configure(config.contract);
     state.map = map;
     state.config = config;
     // start fetching the dataset now: the first view is evaluated later
@@ -228,7 +238,7 @@
     window.__ficheMap = map;
     document.documentElement.lang = "fr";
     try {
-      if (window.frameElement) { window.frameElement.title = config.frameTitle; }
+      if (window.frameElement) { window.frameElement.title = contract.frame_title; }
     } catch (e) { /* a frame of another site: its title is not ours to set */ }
     L.Icon.Default.imagePath = config.images;
     map.createPane("background");
@@ -931,7 +941,7 @@
     decodeBitmap: decodeBitmap, isSet: isSet,
     countActions: countActions, actionsLabel: actionsLabel, legendItems: legendItems,
     withView: withView, linkWithView: linkWithView,
-    clickText: clickText,
+    clickText: clickText, configure: configure,
     roundZoom: roundZoom, textOf: textOf,
     // Leaflet
     init: init, draw: draw, link: link, view: currentView,

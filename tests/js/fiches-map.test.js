@@ -4,6 +4,9 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const FicheMap = require("../../static/js/fiches-map.js");
 const FichePage = require("../../static/js/page.js");
+const CONTRACT = require("../../fiches/map_contract.json");
+
+FicheMap.configure(CONTRACT);  // what the map's config carries (fiches/map_contract.json)
 
 test("the visible-fiche bitmap decodes as Python encodes it (little-endian bits)", () => {
   // fiches 0, 3 and 9 of 12: bytes 0b00001001, 0b00000010 (what map_data.bitmap writes)
@@ -63,8 +66,16 @@ test("the view goes into and out of an address, other parameters kept", () => {
 test("a click reports a hidden reference with a fresh nonce", () => {
   const text = FicheMap.clickText("Titre &amp; co", "12", "abc");
   assert.equal(text, "Titre &amp; co<span hidden>#12.abc</span>");
-  // what streamlit-folium sends back is the text content: title, then #ref.nonce
-  assert.match("Titre & co#12.abc", /#(\d+)\.([0-9a-z]+)$/);
+  // what streamlit-folium sends back is the text content: title, then #ref.nonce, which
+  // the pattern Python uses (the same file) reads for a pin, an area and a commune
+  const pattern = new RegExp(CONTRACT.click_text.pattern);
+  const textContent = (html) => html.replace(/<[^>]+>/g, "");
+  for (const ref of ["12", "d36", "d2A", "c41018"]) {
+    const match = textContent(FicheMap.clickText("Titre", ref, "lq2k3j")).match(pattern);
+    assert.ok(match, ref);
+    assert.deepEqual([match[1], match[2]], [ref, "lq2k3j"]);
+  }
+  assert.equal("Titre#12".match(pattern), null);  // no nonce: not a click of ours
 });
 
 test("a title escaped by Python reads back as its text", () => {
