@@ -46,7 +46,7 @@ def test_hostile_url_gives_a_notice_not_an_exception():
         {"bailleur": ["<script>alert(1)</script>"], "annees": "abc", "zzz": "1", "q": "x" * 10_000}
     )
     assert not at.exception
-    notice = " ".join(c.value for c in at.sidebar.caption)
+    notice = " ".join(c.value for c in at.info)  # at the top of the page, not the sidebar
     assert "Lien partiellement repris" in notice and "<script>" not in notice
     assert any("13 actions sur 13" in m.value for m in at.markdown)
     assert "zzz" not in at.query_params

@@ -9,7 +9,6 @@ import streamlit as st
 from fiches.corpus import Corpus
 from fiches.filters import LIST_FILTERS, FilterState, ListFilter, filter_options
 from fiches.map_data import COLOR_MODES
-from fiches.markup import escape_md
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.ui import data
 from fiches.ui.state import (
@@ -67,9 +66,17 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
             _list_filter(c, spec)
     # The rarely used filters and options come on demand: each widget type costs the
     # page a script to fetch before the map can start (see README, Performances).
-    if session.more_filters or _more_in_use(state, view):
+    in_use = _more_in_use(state, view)
+    if session.more_filters or in_use:
         session.more_filters = True  # stays open when the last of them is cleared
         _more_filters(c)
+        if not in_use:  # folding drops a widget's value: only once none is in use
+            st.button(
+                "Moins de filtres",
+                icon=":material/expand_less:",
+                on_click=lambda: setattr(session, "more_filters", False),
+                width="stretch",
+            )
     else:
         st.button(
             "Plus de filtres",
@@ -78,9 +85,6 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
             width="stretch",
         )
     st.button("Réinitialiser les filtres", on_click=reset_filters, width="stretch")
-    notices = session.url_notices
-    if notices:
-        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
 
 
 def _more_filters(c: Corpus) -> None:

@@ -81,12 +81,37 @@
     });
   }
 
+  /** Escape closes the open fiche, unless it is meant for a field or a list. */
+  function closeOnEscape(e) {
+    if (e.key !== "Escape" || e.defaultPrevented) { return; }
+    var t = e.target;
+    if (t && t.closest && t.closest("input, textarea, select, [role=listbox], [role=dialog]," +
+        " [data-testid=stSidebar]")) { return; }
+    var close = e.target.ownerDocument.querySelector("[class*=\"st-key-fiche-close-\"] button");
+    if (close) { e.preventDefault(); close.click(); }
+  }
+
   function install(doc) {
     doc.documentElement.lang = "fr";
     doc.addEventListener("click", function (e) {
       var button = e.target.closest && e.target.closest("[data-fiche-share]");
       if (button) { share(button); }
     });
+    doc.addEventListener("keydown", closeOnEscape);
+  }
+
+  /** The server writes the query it knows, without the view the person chose on the map:
+   *  put that view back in the address bar (no history entry). */
+  function keepChosenView(doc) {
+    var frame = doc.querySelector(MAP_FRAME);
+    try {
+      var fm = frame && frame.contentWindow.FicheMap;
+      var view = fm && fm.chosen && fm.chosen();
+      if (view) {
+        var w = doc.defaultView;
+        w.history.replaceState(w.history.state, "", fm.withView(w.location.href, view));
+      }
+    } catch (e) { /* not same-origin */ }
   }
 
   /** Bring an element into view and give it the focus, once it exists. */
@@ -115,6 +140,7 @@
     root.lang = "fr";
     // counted for the browser tests, which wait on a finished run instead of sleeping
     root.dataset.ficheRuns = String(Number(root.dataset.ficheRuns || 0) + 1);
+    keepChosenView(doc);
     if (args && args.focus) { focusWhenShown(doc, args.focus); }
   }
 

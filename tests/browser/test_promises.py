@@ -1,0 +1,212 @@
+"""Issue 19: every click keeps its promise. One test per point of the issue, each written
+to fail on the code before the fix: state that never contradicts itself, the result of a
+click in view, words a user understands, nothing in English we can reach."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.helpers import (
+    MAP_FRAME,
+    SCREENSHOTS,
+    choose,
+    map_frame,
+    map_view,
+    script_runs,
+    wait_for_map,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+HABITAT_17 = "mise-en-place-de-correspondants-d-immeubles-habitat-17"
+FRANCE_LOIRE = "Habitat participatif (France Loire)"
+PHONE = {"width": 390, "height": 844}
+
+
+def url_params(page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def zoom_in(page, times: int) -> None:
+    """Zoom in with the map's « + », as a person does, until the URL holds the new zoom."""
+    frame = map_frame(page)
+    for _ in range(times):
+        before = frame.evaluate("map.getZoom()")
+        page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+        frame.wait_for_function(f"map.getZoom() > {before} && !map._animatingZoom")
+    z = frame.evaluate("map.getZoom()")
+    page.wait_for_function(f"new URLSearchParams(location.search).get('z') === '{z:g}'")
+
+
+def assert_url_holds_the_view(page) -> None:
+    lat, lon, z = map_view(page)
+    params = url_params(page)
+    assert float(params["z"][0]) == z, (params, z)
+    assert abs(float(params["lat"][0]) - lat) < 0.001 and abs(float(params["lon"][0]) - lon) < 0.001
+
+
+def snap(page, name: str) -> None:
+    size = page.viewport_size
+    page.screenshot(path=SCREENSHOTS / f"promises-{name}-{size['width']}x{size['height']}.png")
+
+
+# --- 1. one rule for the open fiche and the filters ---------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_a_filter_that_excludes_the_open_fiche_closes_it_with_a_way_back(
+    browser, server, corpus, size
+):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.goto(server.url + f"/?fiche={HABITAT_17}")
+    wait_for_map(page)
+    title = corpus.fiches.at[HABITAT_17, "titre"]
+    page.get_by_role("heading", name=title).wait_for()
+    if size[0] < 600:
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.wait_for_function(  # slid in
+            "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().left === 0"
+        )
+    choose(page, "Bailleur", "France Loire")
+    if size[0] < 600:
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    line = page.get_by_text(f"La fiche « {title} » ne correspond pas aux filtres choisis.")
+    line.wait_for()
+    snap(page, "filtered-out")
+    total = len(corpus.fiches)
+    assert page.get_by_role("heading", name=title).count() == 0
+    assert page.get_by_text(f"2 actions sur {total}").first.is_visible()
+    assert "fiche" not in url_params(page) and url_params(page)["bailleur"] == ["France Loire"]
+    box = line.bounding_box()
+    assert 0 <= box["y"] < size[1]  # said where the person looks, on a phone too
+    # the way back: the fiche again, without the filter that excluded it
+    runs = script_runs(page)
+    page.get_by_role("button", name="Rouvrir la fiche").click()
+    wait_idle(page, after=runs)
+    page.get_by_role("heading", name=title).wait_for()
+    assert url_params(page).get("fiche") == [HABITAT_17] and "bailleur" not in url_params(page)
+    page.get_by_text(f"{total} actions sur {total}").first.wait_for()
+    context.close()
+
+
+def test_a_link_whose_fiche_is_filtered_out_says_so(page, server, corpus):
+    page.goto(server.url + f"/?bailleur=France+Loire&fiche={HABITAT_17}")
+    wait_for_map(page, markers=False)
+    title = corpus.fiches.at[HABITAT_17, "titre"]
+    page.get_by_text(f"La fiche « {title} » ne correspond pas aux filtres choisis.").wait_for()
+    assert page.get_by_role("heading", name=title).count() == 0
+    runs = script_runs(page)
+    page.get_by_role("button", name="Retirer les filtres").click()
+    wait_idle(page, after=runs)
+    assert "bailleur" not in url_params(page)
+    total = len(corpus.fiches)
+    page.get_by_text(f"{total} actions sur {total}").first.wait_for()
+
+
+# --- 2. a view is the person's until they change it ---------------------------------------
+
+
+def test_opening_from_the_list_with_a_filter_keeps_the_view(page, server):
+    page.goto(server.url + "/?bailleur=France+Loire")
+    wait_for_map(page)
+    map_frame(page).wait_for_function("!map._animatingZoom")
+    zoom_in(page, 2)
+    seen = map_view(page)
+    runs = script_runs(page)
+    page.get_by_role("button", name=FRANCE_LOIRE, exact=True).click()
+    page.get_by_role("heading", name=FRANCE_LOIRE).wait_for()
+    wait_idle(page, after=runs)
+    map_frame(page).wait_for_function("!map._animatingZoom")
+    got = map_view(page)
+    assert got[2] == seen[2]
+    assert abs(got[0] - seen[0]) < 0.001 and abs(got[1] - seen[1]) < 0.001
+    assert_url_holds_the_view(page)
+    # closing keeps it too
+    runs = script_runs(page)
+    page.get_by_role("button", name="Fermer la fiche").first.click()
+    wait_idle(page, after=runs)
+    got = map_view(page)
+    assert got[2] == seen[2] and abs(got[0] - seen[0]) < 0.001
+    assert_url_holds_the_view(page)
+
+
+def test_the_address_bar_holds_the_view_after_voir_sur_la_carte_and_closing(page, server):
+    page.goto(server.url + f"/?fiche={HABITAT_17}")
+    wait_for_map(page)
+    zoom_in(page, 1)
+    runs = script_runs(page)
+    page.get_by_role("button", name="Voir sur la carte").click()
+    wait_idle(page, after=runs)
+    map_frame(page).wait_for_function("!map._animatingZoom")
+    assert_url_holds_the_view(page)
+    seen = map_view(page)
+    runs = script_runs(page)
+    page.get_by_role("button", name="Fermer la fiche").first.click()
+    wait_idle(page, after=runs)
+    map_frame(page).wait_for_function("!map._animatingZoom")
+    assert map_view(page)[2] == seen[2]
+    assert_url_holds_the_view(page)
+
+
+# --- 3. the result of a click is in view, on a phone too ----------------------------------
+
+
+def test_phone_voir_sur_la_carte_brings_the_map_into_view(browser, server):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server.url + f"/?fiche={HABITAT_17}")
+    wait_for_map(page)
+    button = page.get_by_role("button", name="Voir sur la carte")
+    button.scroll_into_view_if_needed()
+    snap(page, "voir-sur-la-carte-before")
+    runs = script_runs(page)
+    button.click()
+    wait_idle(page, after=runs)
+    page.wait_for_function(
+        f"(() => {{ const r = document.querySelector('{MAP_FRAME}').getBoundingClientRect();"
+        " return r.top > -1 && r.bottom < innerHeight + 1; })()",
+        timeout=10_000,
+    )
+    snap(page, "voir-sur-la-carte-after")
+    context.close()
+
+
+def test_close_control_at_the_top_escape_closes_and_focus_goes_back(page, server):
+    page.goto(server.url)
+    wait_for_map(page)
+    entry = page.get_by_role("button", name=FRANCE_LOIRE, exact=True)
+    entry.click()
+    heading = page.get_by_role("heading", name=FRANCE_LOIRE)
+    heading.wait_for()
+    close = page.get_by_role("button", name="Fermer la fiche").first
+    panel = page.locator('[class*="st-key-panel-carte-"]')
+    assert close.bounding_box()["y"] - panel.bounding_box()["y"] < 120  # at the panel's top
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H2'")
+    runs = script_runs(page)
+    page.keyboard.press("Escape")
+    wait_idle(page, after=runs)
+    assert heading.count() == 0
+    # the focus is back on the list entry that opened the fiche
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.textContent.trim() === {FRANCE_LOIRE!r}",
+        timeout=10_000,
+    )
+
+
+def test_plus_de_filtres_folds_and_unfolds(page, server):
+    page.goto(server.url)
+    wait_for_map(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    runs = script_runs(page)
+    sidebar.get_by_role("button", name="Plus de filtres").click()
+    wait_idle(page, after=runs)
+    sidebar.get_by_text("Type de porteur").wait_for()
+    runs = script_runs(page)
+    sidebar.get_by_role("button", name="Moins de filtres").click()
+    wait_idle(page, after=runs)
+    assert sidebar.get_by_text("Type de porteur").count() == 0
+    sidebar.get_by_role("button", name="Plus de filtres").wait_for()
