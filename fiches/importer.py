@@ -79,13 +79,55 @@ class ImportPlan:
         return "\n".join(lines)
 
 
+# What a file that is not text most likely is, by its first bytes (PDF first: the fiches
+# are published as PDF, the likeliest mistake).
+_SIGNATURES = (
+    (b"%PDF", "un PDF"),
+    (b"\x89PNG", "une image (PNG)"),
+    (b"\xff\xd8\xff", "une image (JPEG)"),
+    (b"GIF8", "une image (GIF)"),
+    (b"II*\x00", "une image (TIFF)"),
+    (b"MM\x00*", "une image (TIFF)"),
+    (b"\xd0\xcf\x11\xe0", "un document Word ou Excel (ancien format)"),
+    (b"{\\rtf", "un document RTF"),
+)
+_ZIPPED = {
+    ".docx": "un document Word",
+    ".odt": "un document OpenDocument",
+    ".xlsx": "un classeur Excel",
+    ".ods": "un classeur OpenDocument",
+    ".pptx": "une présentation PowerPoint",
+}
+TEXT_EXPECTED = (
+    "L'import lit le texte des fiches, au format de la collection de 2015 : ouvrez le"
+    " document publié (le PDF), sélectionnez tout son texte, collez-le dans un fichier texte"
+    " enregistré en UTF-8 (.txt) et déposez ce fichier."
+)
+
+
+def document_format(data: bytes, name: str) -> str | None:
+    """What a file that is not a text document is (« un PDF »…), or None for text."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data.startswith(b"PK\x03\x04"):
+        return _ZIPPED.get(Path(name).suffix.lower(), "une archive ZIP")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "une image (WebP)"
+    return None
+
+
 def decode_document(data: bytes, name: str) -> str:
+    """The text of an uploaded document; DocumentRefused (French: what, and what to do)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRefused(
             f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})"
         )
+    kind = document_format(data, name)
+    if kind is not None:
+        raise DocumentRefused(f"« {name} » est {kind}, pas un document texte. {TEXT_EXPECTED}")
     if b"\x00" in data:
-        raise DocumentRefused(f"{name} : ce n'est pas un document texte")
+        raise DocumentRefused(f"« {name} » n'est pas un document texte. {TEXT_EXPECTED}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -17,7 +17,7 @@ from fiches.parse import ParseError
 LISTED = 200  # warnings listed on the page, per kind; the rest is downloaded
 
 ui.context()
-st.title("Importer des fiches")
+st.title("Importer des fiches", anchor=False)
 st.markdown(
     "Déposez un document de fiches d'expériences au même format que la collection de 2015 "
     "(texte issu d'un PDF : une ligne « rubrique ⇥ texte » par rubrique, un sommaire en tête). "
@@ -73,7 +73,7 @@ for i, group in enumerate(group_warnings(plan.result.warnings)):
 
 new_ids = set(plan.added) | set(plan.changed)
 rows = [r for r in plan.result.fiches if r["id"] in new_ids]
-st.subheader("Aperçu des fiches")
+st.subheader("Aperçu des fiches", anchor=False)
 st.dataframe(
     pd.DataFrame(
         [
@@ -91,7 +91,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-st.subheader("Lieux détectés")
+st.subheader("Lieux détectés", anchor=False)
 places = [p for p in plan.result.places if p["fiche_id"] in new_ids]
 if places:
     st.dataframe(

@@ -152,6 +152,40 @@ def test_only_small_text_documents_are_accepted(data, message):
         decode_document(data, "doc.txt")
 
 
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "fiches-2015.pdf", "un PDF"),
+        (b"%PDF-1.4 sans binaire", "fiches.txt", "un PDF"),  # the bytes, not the name
+        (b"\x89PNG\r\n\x1a\n", "capture.png", "une image (PNG)"),
+        (b"\xff\xd8\xff\xe0", "photo.jpg", "une image (JPEG)"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "photo.webp", "une image (WebP)"),
+        (b"PK\x03\x04\x14\x00", "fiches.docx", "un document Word"),
+        (b"PK\x03\x04\x14\x00", "fiches.odt", "un document OpenDocument"),
+        (b"PK\x03\x04\x14\x00", "fiches.zip", "une archive ZIP"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1", "fiches.doc", "un document Word ou Excel (ancien format)"),
+        (b"{\\rtf1\\ansi", "fiches.rtf", "un document RTF"),
+        ("Quoi ? > Objet\tx, accentué".encode(), "fiches.txt", None),
+        ("Sommaire é\n".encode(), "fiches.pdf", None),  # text, whatever its name
+    ],
+)
+def test_document_format_names_what_the_file_is(data, name, kind):
+    from fiches.importer import document_format
+
+    assert document_format(data, name) == kind
+
+
+def test_a_pdf_is_refused_with_what_to_do_instead():
+    from fiches.importer import DocumentRefused, decode_document
+
+    with pytest.raises(DocumentRefused) as refused:
+        decode_document(b"%PDF-1.7\n...", "fiches-2015.pdf")
+    message = str(refused.value)
+    assert message.startswith("« fiches-2015.pdf » est un PDF, pas un document texte.")
+    assert "copiez" in message or "collez-le" in message
+    assert "UTF-8 (.txt)" in message
+
+
 def _mtimes(directory) -> dict[str, int]:
     return {
         str(p.relative_to(directory)): p.stat().st_mtime_ns

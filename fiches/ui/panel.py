@@ -38,7 +38,7 @@ def count_line(ctx: Context) -> str:
 def page_heading(ctx: Context, title: str, *, caption: str = "", empty: str = "") -> None:
     """A page's title, the count of the selection and its help; with ``empty``, the
     message that ends the run when no action is selected."""
-    st.title(title)
+    st.title(title, anchor=False)
     st.markdown(count_line(ctx))
     if caption:
         st.caption(caption)

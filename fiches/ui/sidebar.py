@@ -37,6 +37,7 @@ def _list_filter(c: Corpus, spec: ListFilter) -> None:
         key=Session.filter_key(spec.field),
         format_func=(lambda v, f=label_of: f(c, v)) if label_of else str,
         placeholder=spec.placeholder,
+        select_all=False,  # Streamlit's English « Select all »
     )
 
 
@@ -56,10 +57,10 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
         "Recherche libre",
         key=Session.q.key,
         placeholder="ex. concertation, Joué, budget",
-        help=(
-            "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
-            " des majuscules ni des tirets."
-        ),
+    )
+    st.caption(
+        "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
+        " des majuscules ni des tirets."
     )
     for spec in LIST_FILTERS:
         if spec.primary:
@@ -101,10 +102,8 @@ def _more_filters(c: Corpus) -> None:
     if years and years[0] < years[1]:
         if not session.years:
             session.years = years
-        st.slider(
-            "Année de début", years[0], years[1], key=Session.years.key,
-            help="Restreindre la période exclut les fiches dont l'année n'est pas indiquée.",
-        )  # fmt: skip
+        st.slider("Année de début", years[0], years[1], key=Session.years.key)
+        st.caption("Restreindre la période exclut les fiches dont l'année n'est pas indiquée.")
     st.radio(
         "Couleur des marqueurs",
         options=list(COLOR_MODES),

@@ -81,6 +81,49 @@
     });
   }
 
+  // Streamlit's own English names that the page can reach (accessible names, the skip
+  // link), in French. The README lists what stays in English.
+  var FRENCH = [
+    [/^Skip to main content$/, "Aller au contenu principal"],
+    [/^Help for (.+)$/, "Aide : $1"],
+    [/^Link to heading$/, "Lien vers ce titre"],
+    [/^Open$/, "Ouvrir la liste"],
+    [/^Close$/, "Fermer la liste"],
+    [/^Clear all$/, "Tout effacer"],
+    [/^Sidebar$/, "Barre latérale"],
+    [/^Collapse sidebar$/, "Replier la barre latérale"],
+    [/^Expand sidebar$/, "Déplier la barre latérale"],
+    [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"]
+  ];
+
+  /** ``text`` in French when it is one of Streamlit's names we translate, else null. */
+  function french(text) {
+    for (var i = 0; i < FRENCH.length; i++) {
+      if (FRENCH[i][0].test(text)) { return text.replace(FRENCH[i][0], FRENCH[i][1]); }
+    }
+    return null;
+  }
+
+  function translateOne(el) {
+    ["aria-label", "title"].forEach(function (name) {
+      var value = el.getAttribute(name);
+      var fr = value && french(value);
+      if (fr) { el.setAttribute(name, fr); }
+    });
+    if (el.tagName === "A" && el.childElementCount === 0) {
+      var text = french(el.textContent.trim());
+      if (text) { el.textContent = text; }
+    }
+  }
+
+  /** An element and everything in it. */
+  function translate(root) {
+    if (!root.querySelectorAll) { return; }
+    translateOne(root);
+    Array.prototype.forEach.call(
+      root.querySelectorAll("[aria-label], [title], a[href^=\"#\"]"), translateOne);
+  }
+
   /** Escape closes the open fiche, unless it is meant for a field or a list. */
   function closeOnEscape(e) {
     if (e.key !== "Escape" || e.defaultPrevented) { return; }
@@ -98,6 +141,17 @@
       if (button) { share(button); }
     });
     doc.addEventListener("keydown", closeOnEscape);
+    translate(doc.body);
+    new doc.defaultView.MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") {
+          translateOne(change.target);
+        } else {
+          change.addedNodes.forEach(translate);
+        }
+      });
+    }).observe(doc.body, {subtree: true, childList: true, attributes: true,
+                          attributeFilter: ["aria-label", "title"]});
   }
 
   /** The server writes the query it knows, without the view the person chose on the map:
@@ -152,6 +206,7 @@
   }
 
   return {
-    embedCode: embedCode, currentLink: currentLink, install: install, run: run, flush: flush
+    embedCode: embedCode, currentLink: currentLink, french: french, install: install, run: run,
+    flush: flush
   };
 });

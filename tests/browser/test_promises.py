@@ -4,6 +4,7 @@ click in view, words a user understands, nothing in English we can reach."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -210,3 +211,101 @@ def test_plus_de_filtres_folds_and_unfolds(page, server):
     wait_idle(page, after=runs)
     assert sidebar.get_by_text("Type de porteur").count() == 0
     sidebar.get_by_role("button", name="Plus de filtres").wait_for()
+
+
+# --- 7. French everywhere we can reach ------------------------------------------------------
+
+PAGES = (
+    "Carte",
+    "Fiches",
+    "Statistiques",
+    "Dossier",
+    "Comparer",
+    "Synthèse",
+    "Importer",
+    "À propos",
+)
+# words that only English text has (French text on our pages uses none of them)
+ENGLISH = re.compile(
+    r"\b(the|to|for|of|and|all|select|upload|help|link|skip|search|download|files?|drag|drop"
+    r"|browse|limit|per|results?|running|stop|fullscreen|show|hide|clear|press|open|close"
+    r"|main|content|heading|sidebar|collapse|expand|menu|deploy|settings|rerun)\b",
+    re.IGNORECASE,
+)
+STRINGS_JS = """() => {
+  const out = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const t = walker.currentNode.textContent.trim();
+    const el = walker.currentNode.parentElement;
+    if (t && el && !el.closest('script, style, noscript, [data-testid=stMarkdownContainer]')) out.add(t);
+  }
+  for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+    for (const a of ['aria-label', 'title', 'placeholder']) {
+      const v = el.getAttribute(a);
+      if (v && v.trim()) out.add(v.trim());
+    }
+  }
+  return Array.from(out);
+}"""
+
+
+def readme_english() -> list[str]:
+    """The README's list of Streamlit strings that stay in English, as written there."""
+    from fiches import paths
+
+    text = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Textes de Streamlit restés en anglais", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"« ([^»]+?) »", section)
+
+
+def english_on(page) -> set[str]:
+    return {s for s in page.evaluate(STRINGS_JS) if ENGLISH.search(s)}
+
+
+def test_no_select_all_and_every_english_string_is_in_the_readme(page, server):
+    listed = readme_english()
+    assert listed, "the README lists the English strings"
+    page.goto(server.url)
+    wait_for_map(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    runs = script_runs(page)
+    sidebar.get_by_role("button", name="Plus de filtres").click()
+    wait_idle(page, after=runs)
+    found: dict[str, set[str]] = {}
+    boxes = sidebar.locator('[data-testid="stMultiSelect"]')
+    assert boxes.count() >= 5
+    for i in range(boxes.count()):
+        box = boxes.nth(i).locator("input")
+        box.scroll_into_view_if_needed()
+        box.click()
+        page.get_by_role("option").first.wait_for()
+        options = page.get_by_role("option").all_inner_texts()
+        assert not [o for o in options if "select all" in o.lower()], (i, options[:3])
+        page.keyboard.press("Escape")
+        page.get_by_role("option").first.wait_for(state="detached")
+    found["Carte"] = english_on(page)
+    for name in PAGES[1:]:
+        runs = script_runs(page)
+        sidebar.get_by_role("link", name=name).click()
+        wait_idle(page, after=runs)
+        page.wait_for_function("document.querySelectorAll('h1').length === 1")
+        found[name] = english_on(page)
+    runs = script_runs(page)
+    sidebar.get_by_role("link", name="Comparer").click()
+    wait_idle(page, after=runs)
+    page.get_by_label(re.compile("^Fiches à comparer")).click()
+    page.get_by_role("option").first.wait_for()
+    assert not [
+        o for o in page.get_by_role("option").all_inner_texts() if "select all" in o.lower()
+    ]
+    page.keyboard.press("Escape")
+    unlisted = {
+        name: sorted(s for s in strings if not any(item in s for item in listed))
+        for name, strings in found.items()
+    }
+    assert not any(unlisted.values()), "\n".join(f"{k}: {v}" for k, v in unlisted.items())
+    # and the list is current: each listed string is seen on a page
+    seen = set().union(*found.values())
+    stale = [item for item in listed if not any(item in s for s in seen)]
+    assert not stale, stale
