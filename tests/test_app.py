@@ -85,7 +85,7 @@ def test_import_page_previews_and_offers_downloads():
     at.file_uploader(key="import_file").upload("nouvelles.txt", NEW_DOCUMENT.encode(), "text/plain")
     at.run()
     assert not at.exception
-    assert "1 nouvelle(s), 1 mise(s) à jour" in at.success[0].value
+    assert at.success[0].value.startswith("2 fiches lues : 1 nouvelle, 1 mise à jour ;")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Télécharger fiches.csv mis à jour", "Télécharger places.csv mis à jour"]
     assert (paths.DATA / "fiches.csv").read_text(encoding="utf-8").count("jardins-partages") == 0

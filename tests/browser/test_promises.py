@@ -309,3 +309,46 @@ def test_no_select_all_and_every_english_string_is_in_the_readme(page, server):
     seen = set().union(*found.values())
     stale = [item for item in listed if not any(item in s for s in seen)]
     assert not stale, stale
+
+
+# --- 6. the Importer in the user's words ---------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_importer_refuses_a_pdf_in_french_and_previews_in_french(browser, server, tmp_path, size):
+    from tests.helpers import NEW_DOCUMENT
+
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.goto(server.url + "/importer")
+    page.get_by_role("heading", name="Importer des fiches").wait_for()
+    pdf = tmp_path / "fiches-2015.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    uploader.set_input_files(str(pdf))
+    error = page.locator('[data-testid="stAlert"]').filter(has_text="Import impossible")
+    error.wait_for(timeout=30_000)
+    message = error.inner_text()
+    assert "« fiches-2015.pdf » est un PDF, pas un document texte." in message
+    assert "UTF-8 (.txt)" in message and not ENGLISH.search(message), message
+    assert page.get_by_text("not allowed").count() == 0
+    doc = tmp_path / "nouvelles-actions.txt"
+    doc.write_text(NEW_DOCUMENT, encoding="utf-8")
+    uploader.set_input_files(str(doc))
+    page.get_by_text("2 fiches lues : 1 nouvelle, 1 mise à jour").wait_for(timeout=30_000)
+    grids = page.locator('[data-testid="stDataFrame"] table[role=grid]')
+    grids.nth(1).wait_for(state="attached", timeout=30_000)  # fiches, then places
+    # the grid draws the columns in view only: all of them on a wide screen
+    names = ("Titre", "État", "Lieu", "Commune", "Précision", "Trouvé dans")
+    for name in names if size[0] > 1000 else names[:3]:
+        assert page.locator("th", has_text=name).count() >= 1, name
+    for word in ("fiche_id", "source_geo", "gazetteer"):
+        assert page.locator("th, td", has_text=word).count() == 0, word
+    page.locator(".st-key-import-map img").first.wait_for()
+    assert page.locator(".st-key-import-map img").bounding_box()["height"] > 100
+    assert "curation" not in page.locator('[data-testid="stAlert"]').all_inner_texts()[-1] or (
+        page.get_by_text("La « curation », ce sont").is_visible()
+    )
+    page.locator(".st-key-import-map").scroll_into_view_if_needed()
+    snap(page, "importer-preview")
+    context.close()
