@@ -93,7 +93,8 @@
     [/^Sidebar$/, "Barre latérale"],
     [/^Collapse sidebar$/, "Replier la barre latérale"],
     [/^Expand sidebar$/, "Déplier la barre latérale"],
-    [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"]
+    [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"],
+    [/^file upload$/, "Déposer un fichier"]
   ];
 
   /** ``text`` in French when it is one of Streamlit's names we translate, else null. */
