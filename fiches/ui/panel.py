@@ -18,6 +18,8 @@ from fiches.ui.state import (
     Context,
     add_to_comparison,
     close_fiche,
+    remove_filters_of_excluded,
+    reopen_excluded,
     select_fiche,
     session,
     show_on_map,
@@ -32,7 +34,7 @@ def count_line(ctx: Context) -> str:
 def page_heading(ctx: Context, title: str, *, caption: str = "", empty: str = "") -> None:
     """A page's title, the count of the selection and its help; with ``empty``, the
     message that ends the run when no action is selected."""
-    st.title(title)
+    st.title(title, anchor=False)
     st.markdown(count_line(ctx))
     if caption:
         st.caption(caption)
@@ -42,9 +44,39 @@ def page_heading(ctx: Context, title: str, *, caption: str = "", empty: str = ""
 
 
 def data_notices(ctx: Context) -> None:
-    """What the load left out (damaged rows), said at the top of every page."""
+    """Said at the top of every page: what the load left out (damaged rows), what a link
+    asked for that could not be kept, and the fiche the filters just closed.
+
+    One container, drawn on every run: what it holds changes, the place of the page's
+    elements does not (a moved map would be rebuilt, its view lost)."""
+    with st.container(key="page-notices"):
+        _notices(ctx)
+
+
+def _notices(ctx: Context) -> None:
     for notice in ctx.corpus.notices:
         st.warning(escape_md(notice), icon=":material/warning:")
+    notices = session.url_notices
+    if notices:
+        st.info(
+            "Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])) + ".",
+            icon=":material/link_off:",
+        )
+    excluded = session.excluded
+    if excluded and not ctx.view.fiche and excluded[0] in ctx.corpus.fiches.index:
+        title = ctx.corpus.fiches.at[excluded[0], "titre"]
+        with st.container(key="excluded-fiche", horizontal=True, vertical_alignment="center"):
+            st.markdown(f"La fiche « {escape_md(title)} » ne correspond pas aux filtres choisis.")
+            action_button(
+                "Rouvrir la fiche",
+                key="excluded-reopen",
+                on_click=reopen_excluded,
+                args=(ctx.corpus,),
+                help="Retire les filtres qui l'excluent et rouvre la fiche.",
+            )
+            action_button(
+                "Retirer les filtres", key="excluded-reset", on_click=remove_filters_of_excluded
+            )
 
 
 def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
@@ -64,7 +96,7 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
             key=f"{key}-{fid}",
             on_click=select_fiche,
             args=(fid,),
-            kwargs={"focus": panel_selector(panel, fid)},
+            kwargs={"focus": panel_selector(panel, fid), "back": f".st-key-{key}-{fid} button"},
             type="primary" if fid == ctx.view.fiche else "secondary",
             width="stretch",
         )
@@ -111,8 +143,17 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
     places = c.places[c.places["fiche_id"] == fid]
     theme_labels = {t: c.theme_label(t) for t in c.themes}
     unread = c.unread_places(fid)
+    close = {"on_click": close_fiche, "kwargs": {"focus": MAP_SELECTOR if key == "carte" else ""}}
     with st.container(border=True, key=panel_key(key, fid)):
         facts = fiche_facts(fiche, places, theme_labels, unread=unread)
+        # at the top (page.js: Escape presses it), and again after the last section
+        action_button(
+            "Fermer la fiche",
+            key=f"fiche-close-{key}",
+            icon=":material/close:",
+            help="Touche Échap",
+            **close,
+        )
         st.markdown(f"## {escape_md(fiche['titre'])}")
         st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
         for line in facts["porteurs"]:
@@ -169,9 +210,4 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             text = fiche[f"section_{section}"]
             st.markdown(text if text else "*Rubrique vide dans la fiche.*")
         st.caption(f"Source : {escape_md(fiche['source'])}")
-        action_button(
-            "Fermer la fiche",
-            key=f"{key}-close",
-            on_click=close_fiche,
-            kwargs={"focus": MAP_SELECTOR if key == "carte" else ""},
-        )
+        action_button("Fermer la fiche", key=f"{key}-close", **close)

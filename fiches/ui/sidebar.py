@@ -9,7 +9,6 @@ import streamlit as st
 from fiches.corpus import Corpus
 from fiches.filters import LIST_FILTERS, FilterState, ListFilter, filter_options
 from fiches.map_data import COLOR_MODES
-from fiches.markup import escape_md
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.ui import data
 from fiches.ui.actions import action_button
@@ -39,6 +38,7 @@ def _list_filter(c: Corpus, spec: ListFilter) -> None:
         key=Session.filter_key(spec.field),
         format_func=(lambda v, f=label_of: f(c, v)) if label_of else str,
         placeholder=spec.placeholder,
+        select_all=False,  # Streamlit's English « Select all »
     )
 
 
@@ -58,19 +58,28 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
         "Recherche libre",
         key=Session.q.key,
         placeholder="ex. concertation, Joué, budget",
-        help=(
-            "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
-            " des majuscules ni des tirets."
-        ),
+    )
+    st.caption(
+        "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
+        " des majuscules ni des tirets."
     )
     for spec in LIST_FILTERS:
         if spec.primary:
             _list_filter(c, spec)
     # The rarely used filters and options come on demand: each widget type costs the
     # page a script to fetch before the map can start (see README, Performances).
-    if session.more_filters or _more_in_use(state, view):
+    in_use = _more_in_use(state, view)
+    if session.more_filters or in_use:
         session.more_filters = True  # stays open when the last of them is cleared
         _more_filters(c)
+        if not in_use:  # folding drops a widget's value: only once none is in use
+            action_button(
+                "Moins de filtres",
+                key="fewer-filters",
+                icon=":material/expand_less:",
+                on_click=lambda: setattr(session, "more_filters", False),
+                width="stretch",
+            )
     else:
         action_button(
             "Plus de filtres",
@@ -82,9 +91,6 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
     action_button(
         "Réinitialiser les filtres", key="reset-filters", on_click=reset_filters, width="stretch"
     )
-    notices = session.url_notices
-    if notices:
-        st.caption("Lien partiellement repris : " + escape_md(" ; ".join(notices[:5])))
 
 
 def _more_filters(c: Corpus) -> None:
@@ -101,10 +107,8 @@ def _more_filters(c: Corpus) -> None:
     if years and years[0] < years[1]:
         if not session.years:
             session.years = years
-        st.slider(
-            "Année de début", years[0], years[1], key=Session.years.key,
-            help="Restreindre la période exclut les fiches dont l'année n'est pas indiquée.",
-        )  # fmt: skip
+        st.slider("Année de début", years[0], years[1], key=Session.years.key)
+        st.caption("Restreindre la période exclut les fiches dont l'année n'est pas indiquée.")
     st.radio(
         "Couleur des marqueurs",
         options=list(COLOR_MODES),

@@ -66,9 +66,14 @@ class Session:
     map_center: _Slot[tuple[float, float] | None] = _Slot("map_center", None)
     map_zoom: _Slot[float | None] = _Slot("map_zoom", None)
     framed_filters: _Slot[FilterState | None] = _Slot("framed_filters", None)
+    # the view the app framed (a fiche's places), kept while the filters stay as they were
+    framed_view: _Slot[tuple | None] = _Slot("framed_view", None)
+    # a fiche the filters closed, with the filters that did: (fiche id, FilterState)
+    excluded: _Slot[tuple[str, FilterState] | None] = _Slot("excluded", None)
     map_choice: _Slot[list[str]] = _Slot("map_choice", [])
     map_click = _Slot("map_click", "")  # the last map click handled
     focus = _Slot("focus", "")  # CSS selector to bring into view after this run
+    focus_back = _Slot("focus_back", "")  # where the focus returns when the fiche closes
     goto_map = _Slot("goto_map", False)
     goto_compare = _Slot("goto_compare", False)
     compared: _Slot[list[str]] = _Slot(compare.SESSION_KEY, [])
@@ -81,6 +86,7 @@ class Session:
     table_rows: _Slot[list[int]] = _Slot("table_rows", [])
     # URL bookkeeping
     url_query: _Slot[dict | None] = _Slot("url_query", None)  # what this session last wrote
+    url_position: _Slot[dict | None] = _Slot("url_position", None)  # its lat/lon/z part
     url_notices: _Slot[list[str]] = _Slot("url_notices", [])
     context: _Slot[Any] = _Slot("ctx", None)
     run_ms = _Slot("run_ms", 0.0)
@@ -130,11 +136,56 @@ def forget_map_view() -> None:
             del st.query_params[key]
 
 
-def select_fiche(fiche_id: str, *, focus: str = "") -> None:
-    """Open a fiche; ``focus``: the selector to bring into view once it is drawn."""
+def select_fiche(fiche_id: str, *, focus: str = "", back: str = "") -> None:
+    """Open a fiche; ``focus``: the selector to bring into view once it is drawn;
+    ``back``: where the focus returns when the fiche is closed (the list entry, the map)."""
     session.fiche = fiche_id
     del session.map_choice
+    del session.excluded
     session.focus = focus
+    session.focus_back = back
+
+
+def excluding_filters(c: Corpus, state: FilterState, fiche_id: str) -> FilterState:
+    """``state`` without the filters that leave ``fiche_id`` out (each tested alone)."""
+    empty = FilterState()
+    kept: dict[str, object] = {}
+    for name in (*(spec.field for spec in LIST_FILTERS), "years", "q"):
+        value = getattr(state, name)
+        if value == getattr(empty, name):
+            continue
+        alone = replace(empty, **{name: value}, section=state.section if name == "q" else "")
+        if fiche_id in apply_filters(c, alone).index:
+            kept[name] = value
+    if "q" in kept:
+        kept["section"] = state.section
+    return replace(empty, **kept)
+
+
+def set_filters(state: FilterState, c: Corpus) -> None:
+    """Put ``state`` into the filter widgets."""
+    for spec in LIST_FILTERS:
+        st.session_state[Session.filter_key(spec.field)] = list(getattr(state, spec.field))
+    session.q = state.q
+    session.section = state.section
+    if c.years():
+        session.years = state.years or c.years()
+
+
+def reopen_excluded(c: Corpus) -> None:
+    """« Rouvrir la fiche »: the fiche the filters closed, without the filters that did."""
+    excluded = session.excluded
+    if not excluded:
+        return
+    fiche_id, state = excluded
+    set_filters(excluding_filters(c, state, fiche_id), c)
+    select_fiche(fiche_id)
+
+
+def remove_filters_of_excluded() -> None:
+    """« Retirer les filtres »: every filter off (the fiche stays closed)."""
+    del session.excluded
+    reset_filters()
 
 
 def take_focus() -> str:
@@ -162,9 +213,11 @@ MAP_SELECTOR = FRAME_SELECTOR
 
 
 def close_fiche(*, focus: str = "") -> None:
-    """Close the open fiche; ``focus``: where the person goes back to (the map)."""
+    """Close the open fiche; the focus goes back where the fiche was opened from (the list
+    entry, else ``focus``: the map)."""
     session.fiche = ""
-    session.focus = focus
+    session.focus = session.focus_back or focus
+    del session.focus_back
 
 
 def frame_map_on(c: Corpus, fiche_id: str) -> None:
@@ -172,11 +225,20 @@ def frame_map_on(c: Corpus, fiche_id: str) -> None:
     framed = view_of_fiche(c, fiche_id)
     if framed is not None:
         session.map_center, session.map_zoom = framed
+        session.framed_view = framed
+
+
+def _is_framed() -> bool:
+    """Whether the map's set view is one the app framed (not a link's position)."""
+    framed = session.framed_view
+    return framed is not None and (session.map_center, session.map_zoom) == tuple(framed)
 
 
 def show_on_map(c: Corpus, fiche_id: str) -> None:
+    """« Voir sur la carte »: frame the map on the fiche and bring the map into view."""
+    back = session.focus_back
     frame_map_on(c, fiche_id)
-    select_fiche(fiche_id)
+    select_fiche(fiche_id, focus=MAP_SELECTOR, back=back)
     session.goto_map = True
 
 
@@ -283,10 +345,18 @@ def view_from_session(c: Corpus) -> ViewState:
 
 
 def sync_url(state: FilterState, view: ViewState) -> ViewState:
-    """Write the view into the URL, keeping the map position the map itself wrote there."""
+    """Write the view into the URL with the map position this session knows.
+
+    The browser sends back the query this session last wrote, not the address bar's: a
+    position the map wrote there since is seen only when the two differ. The view the
+    person chose is the map's to keep in the address bar (``page.js`` and
+    ``fiches-map.js`` write it again after each run); here, the position is the one the
+    app set (a link's, a framed fiche's), else the one the map wrote if the browser
+    sent it."""
     current = _current_query()
     position = {k: current[k] for k in POSITION_PARAMS if k in current}
-    if position:
+    view = replace(view, center=session.map_center, zoom=session.map_zoom)
+    if view.zoom is None and position and position != session.url_position:
         _, parsed, _ = parse_query(position, options={}, fiche_ids=[], year_range=None)
         view = replace(view, center=parsed.center, zoom=parsed.zoom)
     desired: dict[str, list[str]] = {
@@ -298,6 +368,7 @@ def sync_url(state: FilterState, view: ViewState) -> ViewState:
     if desired != current:
         st.query_params.from_dict(desired)
     session.url_query = _without_position(desired)
+    session.url_position = {k: desired[k] for k in POSITION_PARAMS if k in desired}
     return view
 
 
@@ -317,16 +388,29 @@ def is_embedded() -> bool:
 
 
 def context_for(c: Corpus) -> Context:
+    """The run's context. One rule for the open fiche: it is one of the filtered fiches;
+    when the filters leave it out, it closes (``session.excluded`` says which, for the
+    notice and its way back)."""
     state = state_from_widgets(c)
-    if session.framed_filters is not None and session.framed_filters != state:
+    filtered = apply_filters(c, state)
+    view = view_from_session(c)
+    excluded = bool(view.fiche) and view.fiche not in filtered.index
+    if excluded:
+        session.excluded = (view.fiche, state)
+        session.fiche = ""
+        view = replace(view, fiche="")
+    elif session.excluded and session.excluded[1] != state:
+        del session.excluded  # the filters changed again: the notice is out of date
+    if _is_framed() and (excluded or session.framed_filters not in (None, state)):
         # a view framed by the app (a deep link's fiche, « Voir sur la carte ») holds until
         # the filters change; then the map fits what they show (a view the person chose
-        # stays: it is in the URL)
+        # or a link's position stays)
         session.map_center = None
         session.map_zoom = None
+        del session.framed_view
     session.framed_filters = state
-    view = sync_url(state, view_from_session(c))
-    return Context(c, state, view, apply_filters(c, state), embed=is_embedded())
+    view = sync_url(state, view)
+    return Context(c, state, view, filtered, embed=is_embedded())
 
 
 # --- map clicks ------------------------------------------------------------------------

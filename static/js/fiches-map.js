@@ -284,6 +284,7 @@
       a.appendChild(svg);
       L.DomEvent.on(a, "click", function (e) {
         L.DomEvent.preventDefault(e);
+        state.chosen = false;
         writeViewToUrl(true);
         fitTo(state.visibleBounds);
       });
@@ -296,8 +297,11 @@
       map.getContainer().addEventListener(type, function () { state.gesture = true; },
                                           {passive: true, capture: true});
     });
+    // Once chosen, the view is the person's until « Recentrer »: every later move is
+    // written too, and the server's next query (which does not know it) is corrected.
     map.on("moveend", function () {
-      if (state.gesture && !state.fitting) { writeViewToUrl(false); }
+      if (state.gesture && !state.fitting) { state.chosen = true; }
+      if (state.chosen && !state.fitting) { writeViewToUrl(false); }
       state.gesture = false;
     });
     // A mouse press on a pin must not move the focus: focusing an element inside the
@@ -870,7 +874,8 @@
         [state.visibleBounds.getNorth(), state.visibleBounds.getEast()]
       ] : null
     };
-    if (view.fit && state.visibleBounds) { fitTo(state.visibleBounds); }
+    if (view.fit && state.visibleBounds && !state.chosen) { fitTo(state.visibleBounds); }
+    if (state.chosen) { writeViewToUrl(false); }
     legend(map, view, hasZones, handles.length > 0);
     state.labels.schedule();
   }
@@ -945,6 +950,7 @@
     roundZoom: roundZoom, textOf: textOf,
     // Leaflet
     init: init, draw: draw, link: link, view: currentView,
+    chosen: function () { return state.chosen ? currentView() : null; },
     drawn: function () { return state.drawn || null; },
     labelsSettled: labelsSettled, clusters: clusters,
     labelsPlaced: function () { return state.labels ? state.labels.placed : 0; }

@@ -81,12 +81,92 @@
     });
   }
 
+  // Streamlit's own English names that the page can reach (accessible names, the skip
+  // link), in French. The README lists what stays in English.
+  var FRENCH = [
+    [/^Skip to main content$/, "Aller au contenu principal"],
+    [/^Help for (.+)$/, "Aide : $1"],
+    [/^Link to heading$/, "Lien vers ce titre"],
+    [/^Open$/, "Ouvrir la liste"],
+    [/^Close$/, "Fermer la liste"],
+    [/^Clear all$/, "Tout effacer"],
+    [/^Sidebar$/, "Barre latérale"],
+    [/^Collapse sidebar$/, "Replier la barre latérale"],
+    [/^Expand sidebar$/, "Déplier la barre latérale"],
+    [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"],
+    [/^file upload$/, "Déposer un fichier"]
+  ];
+
+  /** ``text`` in French when it is one of Streamlit's names we translate, else null. */
+  function french(text) {
+    for (var i = 0; i < FRENCH.length; i++) {
+      if (FRENCH[i][0].test(text)) { return text.replace(FRENCH[i][0], FRENCH[i][1]); }
+    }
+    return null;
+  }
+
+  function translateOne(el) {
+    ["aria-label", "title"].forEach(function (name) {
+      var value = el.getAttribute(name);
+      var fr = value && french(value);
+      if (fr) { el.setAttribute(name, fr); }
+    });
+    if (el.tagName === "A" && el.childElementCount === 0) {
+      var text = french(el.textContent.trim());
+      if (text) { el.textContent = text; }
+    }
+  }
+
+  /** An element and everything in it. */
+  function translate(root) {
+    if (!root.querySelectorAll) { return; }
+    translateOne(root);
+    Array.prototype.forEach.call(
+      root.querySelectorAll("[aria-label], [title], a[href^=\"#\"]"), translateOne);
+  }
+
+  /** Escape closes the open fiche, unless it is meant for a field or a list. */
+  function closeOnEscape(e) {
+    if (e.key !== "Escape" || e.defaultPrevented) { return; }
+    var t = e.target;
+    if (t && t.closest && t.closest("input, textarea, select, [role=listbox], [role=dialog]," +
+        " [data-testid=stSidebar]")) { return; }
+    var close = e.target.ownerDocument.querySelector("[class*=\"st-key-fiche-close-\"] button");
+    if (close) { e.preventDefault(); close.click(); }
+  }
+
   function install(doc) {
     doc.documentElement.lang = "fr";
     doc.addEventListener("click", function (e) {
       var button = e.target.closest && e.target.closest("[data-fiche-share]");
       if (button) { share(button); }
     });
+    doc.addEventListener("keydown", closeOnEscape);
+    translate(doc.body);
+    new doc.defaultView.MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") {
+          translateOne(change.target);
+        } else {
+          change.addedNodes.forEach(translate);
+        }
+      });
+    }).observe(doc.body, {subtree: true, childList: true, attributes: true,
+                          attributeFilter: ["aria-label", "title"]});
+  }
+
+  /** The server writes the query it knows, without the view the person chose on the map:
+   *  put that view back in the address bar (no history entry). */
+  function keepChosenView(doc) {
+    var frame = doc.querySelector(MAP_FRAME);
+    try {
+      var fm = frame && frame.contentWindow.FicheMap;
+      var view = fm && fm.chosen && fm.chosen();
+      if (view) {
+        var w = doc.defaultView;
+        w.history.replaceState(w.history.state, "", fm.withView(w.location.href, view));
+      }
+    } catch (e) { /* not same-origin */ }
   }
 
   /** Bring an element into view and give it the focus, once it exists. */
@@ -115,6 +195,7 @@
     root.lang = "fr";
     // counted for the browser tests, which wait on a finished run instead of sleeping
     root.dataset.ficheRuns = String(Number(root.dataset.ficheRuns || 0) + 1);
+    keepChosenView(doc);
     if (args && args.focus) { focusWhenShown(doc, args.focus); }
   }
 
@@ -126,6 +207,7 @@
   }
 
   return {
-    embedCode: embedCode, currentLink: currentLink, install: install, run: run, flush: flush
+    embedCode: embedCode, currentLink: currentLink, french: french, install: install, run: run,
+    flush: flush
   };
 });

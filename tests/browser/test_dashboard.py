@@ -186,7 +186,7 @@ def test_same_pin_reopens_its_fiche_after_closing(page, server, corpus, requests
     pin.click()
     page.get_by_role("heading", name=title).wait_for(timeout=15_000)
     runs = script_runs(page)
-    page.get_by_role("button", name="Fermer la fiche").click()
+    page.get_by_role("button", name="Fermer la fiche").first.click()
     wait_idle(page, after=runs)
     assert page.get_by_role("heading", name=title).count() == 0
     page.frame_locator(MAP_FRAME).locator(".fiche-pin").first.click()
