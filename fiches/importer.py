@@ -28,7 +28,7 @@ from fiches.geocode import default_geocoder
 from fiches.parse import ParsedDocument, parse_document
 from fiches.schema import FICHE_COLUMNS, LEVEL_LABELS
 from fiches.store import data_lock, read_table, write_atomic
-from fiches.text import MONTHS, fold, slugify
+from fiches.text import MONTHS, fold, fr_int, slugify
 
 MAX_DOCUMENT_BYTES = 2_000_000
 # month names as written, with or without their accents (« fevrier »)
@@ -258,7 +258,7 @@ SOURCE_WORDS = {
 def _count(n: int, one: str, several: str) -> str:
     if n == 0:
         return f"aucune {one}"
-    return f"{n:,} {one if n == 1 else several}".replace(",", "\u202f")
+    return f"{fr_int(n)} {one if n == 1 else several}"
 
 
 def import_summary(plan: ImportPlan) -> str:

@@ -20,9 +20,11 @@ if not ctx.embed:
         "pour ouvrir l'action."
     )
 
-# The map takes the width; the list goes beside it only while a fiche is open (its panel).
-left, right = (
-    st.columns([3, 2], gap="medium") if ctx.view.fiche else (st.container(), st.container())
+# The map takes the width; the fiche's panel goes beside it while one is open. One layout
+# for both states (the right column only narrows to nothing): moving the map to another
+# place in the page would rebuild its frame and lose the view the person chose.
+left, right = st.columns(
+    [3, 2] if ctx.view.fiche else [1, 1e-6], gap="medium" if ctx.view.fiche else None
 )
 with left:
     # A view set by the URL or « Voir sur la carte » is kept; otherwise the map fits the
@@ -74,13 +76,13 @@ with left:
         st.markdown(ui.count_line(ctx))
         with st.expander("Liste des actions"):
             ui.fiche_list(ctx, key="liste", panel=PANEL)
-    elif not ctx.embed:
-        ui.share_buttons(key="carte")
-
-with right:
-    if ctx.view.fiche:
-        ui.fiche_panel(ctx, key=PANEL)
     else:
+        if not ctx.embed:
+            ui.share_buttons(key="carte")
         st.markdown(ui.count_line(ctx))
         st.caption("Choisissez une action pour lire sa fiche complète.")
         ui.fiche_list(ctx, key="liste", panel=PANEL)
+
+if ctx.view.fiche:
+    with right:
+        ui.fiche_panel(ctx, key=PANEL)

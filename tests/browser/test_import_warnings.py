@@ -20,12 +20,12 @@ def test_bulk_import_groups_its_warnings(page, server, tmp_path, requests_log):
     upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]')
     upload.wait_for(state="attached", timeout=60_000)
     upload.set_input_files(str(path))
-    summary = page.get_by_text(f"{N} fiche(s) lue(s) : {N} nouvelle(s)")
+    summary = page.get_by_text(f"{N} fiches lues : {N} nouvelles", exact=False)
     summary.wait_for(timeout=120_000)
     wait_idle(page)
     alerts = page.locator('[data-testid="stAlert"]')
     texts = [t.strip() for t in alerts.all_inner_texts()]
-    assert texts[0].startswith(f"{N} fiche(s) lue(s)")  # the summary first
+    assert texts[0].startswith(f"{N} fiches lues")  # the summary first
     assert texts[1:] == [f"{N} fiches sans curation (facettes vides)"]
     expander = page.locator('[data-testid="stExpander"]').filter(has_text="Voir la liste (300)")
     assert expander.count() == 1
