@@ -14,7 +14,9 @@ from tests.helpers import (
     NEW_DOCUMENT,
     SCREENSHOTS,
     StreamlitServer,
+    choose,
     map_frame,
+    map_view,
     script_runs,
     wait_for_map,
     wait_idle,
@@ -49,12 +51,6 @@ def expected_drawing(corpus, fiche_ids) -> dict:
     }
 
 
-def map_view(page) -> tuple[float, float, float]:
-    return tuple(
-        map_frame(page).evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
-    )
-
-
 def contains(outer, inner) -> bool:
     (s, w), (n, e) = outer
     (s2, w2), (n2, e2) = inner
@@ -67,15 +63,6 @@ def map_bounds(page):
         "(() => { const b = map.getBounds();"
         " return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]; })()"
     )
-
-
-def choose(page, label: str, option: str) -> None:
-    runs = script_runs(page)
-    box = page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True)
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
-    wait_idle(page, after=runs)
 
 
 def test_map_draws_every_place_offline_and_fits_them(page, server, corpus, requests_log):
