@@ -123,20 +123,44 @@ def script_runs(page) -> int:
     return int(page.evaluate("Number(document.documentElement.dataset.ficheRuns || 0)"))
 
 
+def page_state(page) -> str:
+    """What the page shows of Streamlit's state, for a wait that timed out."""
+    return page.evaluate(
+        """() => {
+          const q = (s) => document.querySelectorAll(s);
+          const stale = Array.from(q('[data-testid=stElementContainer]')).filter(
+            e => e.dataset.stale === 'true' || getComputedStyle(e).opacity !== '1').length;
+          const chips = Array.from(q('[data-testid=stSidebar] .react-aria-ComboBox [data-tag]'))
+            .map(e => e.textContent).join(', ');
+          return `runs=${document.documentElement.dataset.ficheRuns || 0}`
+            + ` running=${q('[data-testid=stStatusWidget]').length > 0}`
+            + ` stale=${stale} url=${location.search} chips=[${chips}]`
+            + ` exception=${q('[data-testid=stException]').length}`;
+        }"""
+    )
+
+
 def wait_idle(page, *, after: int | None = None, timeout: float = 30_000) -> None:
     """Wait until a script run has finished: a run later than ``after`` (a value of
-    ``script_runs`` read before the action), or any run when ``after`` is None."""
+    ``script_runs`` read before the action), or any run when ``after`` is None. A timeout
+    fails with what the page shows (runs, a run in progress, faded elements, URL)."""
     floor = 0 if after is None else after
-    page.wait_for_function(
-        f"Number(document.documentElement.dataset.ficheRuns || 0) > {floor}", timeout=timeout
-    )
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout)
-    # elements of the previous run are faded out, then back in: wait until all are opaque
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('[data-testid=stElementContainer]'))"
-        ".every(e => e.dataset.stale !== 'true' && getComputedStyle(e).opacity === '1')",
-        timeout=timeout,
-    )
+    try:
+        page.wait_for_function(
+            f"Number(document.documentElement.dataset.ficheRuns || 0) > {floor}",
+            timeout=timeout,
+        )
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=timeout)
+        # elements of the previous run are faded out, then back in: wait until all are opaque
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('[data-testid=stElementContainer]'))"
+            ".every(e => e.dataset.stale !== 'true' && getComputedStyle(e).opacity === '1')",
+            timeout=timeout,
+        )
+    except Exception as error:
+        if "Timeout" not in type(error).__name__:
+            raise
+        raise AssertionError(f"no finished run after {floor}: {page_state(page)}") from error
 
 
 def map_frame(page):

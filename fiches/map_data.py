@@ -60,6 +60,7 @@ COLOR_MODES: dict[str, ColorMode] = {
     "theme": ColorMode("themes", "par thème", "Thème principal", "Sans thème", 1),
     "bailleur": ColorMode("bailleurs", "par bailleur", "Bailleur", "Sans bailleur", 2),
 }
+DEFAULT_COLOR = next(iter(COLOR_MODES))
 MAX_AREA_TITLES = 5
 
 
@@ -233,10 +234,13 @@ def build_dataset(
     position = {fid: i for i, fid in enumerate(ids)}
     colors = {name: _color_index(corpus.options(m.column)) for name, m in COLOR_MODES.items()}
     firsts = {name: corpus.first_value(m.column) for name, m in COLOR_MODES.items()}
+    # [tooltip, colour index per mode] (``ColorMode.code`` is the position in the record)
+    assert [m.code for m in COLOR_MODES.values()] == list(range(1, len(COLOR_MODES) + 1))
     per_fiche = [
-        [escape_tooltip(t), colors["theme"].get(th, OTHER), colors["bailleur"].get(b, OTHER)]
-        for t, th, b in zip(fiches["titre"], firsts["theme"], firsts["bailleur"], strict=True)
-    ]
+        [escape_tooltip(t), *(colors[name].get(first, OTHER) for name, first in zip(
+            COLOR_MODES, values, strict=True))]
+        for t, *values in zip(fiches["titre"], *firsts.values(), strict=True)
+    ]  # fmt: skip
     places = corpus.places
     shapes = corpus.contours_of("commune")
     placed = places[places["lat"].notna() & places["fiche_id"].isin(position)]
@@ -342,7 +346,7 @@ def build_view(
     corpus,
     fiche_ids,
     *,
-    color_by: str = "theme",
+    color_by: str = DEFAULT_COLOR,
     selected: str = "",
     fit: bool = False,
 ) -> MapView:

@@ -7,19 +7,17 @@ value is dropped and reported in a notice; ``to_query`` writes the canonical for
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from fiches.filters import LIST_FILTERS, FilterState
+from fiches.filters import LIST_FILTERS, SCALAR_FILTERS, FilterState, short
 from fiches.map_contract import EMBED_PARAMS, POSITION_DECIMALS, POSITION_PARAMS, round_zoom
-from fiches.map_data import COLOR_MODES
-from fiches.schema import SECTION_KEYS
+from fiches.map_data import COLOR_MODES, DEFAULT_COLOR
 
 # URL name -> FilterState field, for multi-valued filters (from the filter registry)
 LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
 # POSITION_PARAMS (lat, lon, z) are written by the map itself, without a rerun
-SCALAR_PARAMS = ("annees", "q", "section", "fiche", "couleur", *POSITION_PARAMS)
+SCALAR_PARAMS = (*(spec.param for spec in SCALAR_FILTERS), "fiche", "couleur", *POSITION_PARAMS)
 # Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
 PAGE_PARAMS = ("fiches",)
 IGNORED_PARAMS = (*EMBED_PARAMS, *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
@@ -31,14 +29,9 @@ LAT_RANGE, LON_RANGE, ZOOM_RANGE = (41.0, 51.5), (-5.5, 10.0), (5, 18)
 @dataclass(frozen=True)
 class ViewState:
     fiche: str = ""
-    color_by: str = "theme"
+    color_by: str = DEFAULT_COLOR
     center: tuple[float, float] | None = None
     zoom: float | None = None  # quarter steps
-
-
-def _short(value: str) -> str:
-    value = re.sub(r"\s+", " ", value)
-    return value if len(value) <= 30 else value[:29] + "…"
 
 
 def parse_query(
@@ -55,6 +48,8 @@ def parse_query(
     notices: list[str] = []
     fields: dict[str, object] = {}
     view: dict[str, object] = {}
+    # one value may come as a string (``to_query``'s form), several as a list
+    params = {k: [v] if isinstance(v, str) else v for k, v in params.items()}
 
     def last(key: str) -> str | None:
         values = [v for v in params.get(key, []) if isinstance(v, str)]
@@ -68,35 +63,27 @@ def parse_query(
 
     for key in params:
         if key not in LIST_PARAMS and key not in SCALAR_PARAMS and key not in IGNORED_PARAMS:
-            notices.append(f"paramètre inconnu « {_short(str(key))} » ignoré")
+            notices.append(f"paramètre inconnu « {short(str(key))} » ignoré")
 
     for key, field_name in LIST_PARAMS.items():
         allowed = set(options.get(field_name, ()))
         kept: list[str] = []
         for value in list(params.get(key, []))[: MAX_VALUES * 4]:
             if not isinstance(value, str) or len(value) > MAX_VALUE_LENGTH or value not in allowed:
-                notices.append(f"valeur « {_short(str(value))} » inconnue pour « {key} », ignorée")
+                notices.append(f"valeur « {short(str(value))} » inconnue pour « {key} », ignorée")
             elif value not in kept:
                 kept.append(value)
         if kept:
             fields[field_name] = tuple(kept[:MAX_VALUES])
 
-    annees = last("annees")
-    if annees is not None:
-        m = re.fullmatch(r"(\d{4})-(\d{4})", annees)
-        if not m or year_range is None or int(m.group(1)) > int(m.group(2)):
-            notices.append(f"période « {_short(annees)} » invalide, ignorée")
-        else:
-            lo = max(int(m.group(1)), year_range[0])
-            hi = min(int(m.group(2)), year_range[1])
-            if lo > hi:
-                notices.append(f"période « {_short(annees)} » hors du corpus, ignorée")
-            elif (lo, hi) != year_range:
-                fields["years"] = (lo, hi)
-
-    q = last("q")
-    if q is not None and q.strip():
-        fields["q"] = q.strip()
+    for spec in SCALAR_FILTERS:
+        raw = last(spec.param)
+        if raw:
+            value, notice = spec.read(raw, year_range)
+            if notice:
+                notices.append(notice)
+            elif value is not None:
+                fields[spec.field] = value
 
     def pick(key: str, allowed, unknown: str) -> str | None:
         """The URL's value for ``key`` when allowed; otherwise a notice and None."""
@@ -105,12 +92,9 @@ def parse_query(
             return None
         if value in allowed:
             return value
-        notices.append(unknown.format(_short(value)))
+        notices.append(unknown.format(short(value)))
         return None
 
-    section = pick("section", SECTION_KEYS, "section « {} » inconnue, ignorée")
-    if section:
-        fields["section"] = section
     fiche = pick("fiche", set(fiche_ids), "fiche « {} » introuvable")
     if fiche:
         view["fiche"] = fiche
@@ -147,15 +131,13 @@ def to_query(state: FilterState, view: ViewState) -> dict[str, str | list[str]]:
         values = getattr(state, field_name)
         if values:
             out[key] = list(values)
-    if state.years is not None:
-        out["annees"] = f"{state.years[0]}-{state.years[1]}"
-    if state.q:
-        out["q"] = state.q
-    if state.section:
-        out["section"] = state.section
+    for spec in SCALAR_FILTERS:
+        value = getattr(state, spec.field)
+        if value != spec.default:
+            out[spec.param] = spec.write(value)
     if view.fiche:
         out["fiche"] = view.fiche
-    if view.color_by != "theme":
+    if view.color_by != DEFAULT_COLOR:
         out["couleur"] = view.color_by
     if view.center is not None and view.zoom is not None:
         lat, lon, z = POSITION_PARAMS

@@ -6,6 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from fiches import paths
+from fiches.filters import FILTERS
+from fiches.ui.state import Session
 
 PAGES = sorted(f"pages/{p.name}" for p in (paths.ROOT / "pages").glob("*.py"))
 
@@ -145,3 +147,47 @@ def test_rare_filters_come_on_demand_or_when_in_use():
     # a link that sets one of them shows them at once
     at = run_app({"couleur": "bailleur"})
     assert at.radio(key="v_color").value == "bailleur"
+
+
+def _drawn_on_the_committed_data(spec) -> bool:
+    """Every filter is drawn, but a list filter with fewer options than it needs (the
+    « Recueil » with one collection: tests/test_filters.py checks it with two)."""
+    from fiches.corpus import load_corpus
+    from fiches.filters import ListFilter, filter_options
+
+    if not isinstance(spec, ListFilter):
+        return True
+    return len(filter_options(load_corpus(), spec)) >= spec.min_options
+
+
+def test_only_the_recueil_filter_waits_for_a_second_collection():
+    assert [s.field for s in FILTERS if not _drawn_on_the_committed_data(s)] == ["recueils"]
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in FILTERS if _drawn_on_the_committed_data(s)], ids=lambda s: s.field
+)
+def test_every_filter_has_its_widget_and_reaches_the_url(spec):
+    """The sidebar draws each registry entry under its label and key; a value set in its
+    widget is in the URL under the entry's name, and the count follows."""
+    from fiches.corpus import load_corpus
+    from fiches.filters import filter_options
+    from tests.test_filters import SCALAR_SAMPLES
+
+    at = run_app()
+    at.button(key="more-filters").click().run()
+    key = Session.filter_key(spec.field)
+    widget = next(w for w in at.sidebar if getattr(w, "key", None) == key)
+    assert widget.label == spec.label
+    if spec.qualifies:
+        at.text_input(key=Session.filter_key(spec.qualifies)).input(
+            SCALAR_SAMPLES[spec.field][spec.qualifies]
+        ).run()
+        widget = next(w for w in at.sidebar if getattr(w, "key", None) == key)
+    value = SCALAR_SAMPLES.get(spec.field, {}).get(spec.field)
+    if value is None:
+        value = [filter_options(load_corpus(), spec)[0]]
+    widget.set_value(value).run()
+    assert not at.exception
+    assert spec.param in at.query_params
+    assert not any("13 actions sur 13" in m.value for m in at.markdown)

@@ -135,7 +135,7 @@ def test_fiche_text_is_escaped(corpus):
         (
             FilterState(themes=("budget-participatif",), years=(2010, 2014), q="jardin"),
             0,
-            "Thème : Budget participatif ; Années : 2010–2014 ; Recherche : « jardin » — 0 action",
+            "Recherche : « jardin » ; Thème : Budget participatif ; Années : 2010–2014 — 0 action",
         ),
         (
             FilterState(q="loyer", section="resultats"),

@@ -6,13 +6,16 @@ import pytest
 
 from fiches.dossier import selection_title
 from fiches.filters import (
+    FILTERS,
     LIST_FILTERS,
     FilterState,
+    ScalarFilter,
     apply_filters,
     describe,
     filter_options,
     option_label,
 )
+from fiches.schema import SECTION_BY_KEY
 from fiches.urlstate import ViewState, parse_query, to_query
 
 FRANCE_LOIRE = {"des-locataires-auditeurs-france-loire", "habitat-participatif-france-loire"}
@@ -140,3 +143,53 @@ def test_a_recueil_filter_is_named_in_titles(corpus):
     assert selection_title(corpus, FilterState(recueils=(source_id,)), 13) == (
         f"Recueil : {source} — 13 actions"
     )
+
+
+# A value for each one-value filter (the list filters take their first option), with the
+# filter it qualifies set too; adding a filter is one entry in FILTERS and one row here.
+SCALAR_SAMPLES = {
+    "q": {"q": "locataires"},
+    "section": {"q": "locataires", "section": "comment"},
+    "years": {"years": (2010, 2012)},
+}
+
+
+@pytest.fixture(scope="module")
+def two_collections(corpus):
+    """The corpus with its first three fiches in another collection: every filter of the
+    registry then has options to narrow the selection (the « Recueil » needs two)."""
+    from dataclasses import replace
+
+    two = replace(corpus, fiches=corpus.fiches.copy(), _options={}, _search={})
+    two.fiches.loc[two.fiches.index[:3], ["source_id", "source"]] = ["autre", "Autre recueil"]
+    return two
+
+
+def sample_state(corpus, spec) -> FilterState:
+    if isinstance(spec, ScalarFilter):
+        return FilterState(**SCALAR_SAMPLES[spec.field])
+    return FilterState(**{spec.field: (filter_options(corpus, spec)[0],)})
+
+
+def test_every_one_value_filter_has_a_sample():
+    assert set(SCALAR_SAMPLES) == {s.field for s in FILTERS if isinstance(s, ScalarFilter)}
+
+
+@pytest.mark.parametrize("spec", FILTERS, ids=lambda s: s.field)
+def test_every_filter_reads_the_same_in_the_url_the_query_and_the_words(two_collections, spec):
+    corpus = two_collections
+    state = sample_state(corpus, spec)
+    kept = apply_filters(corpus, state)
+    assert 0 < len(kept) < len(corpus.fiches), "the sample narrows the selection"
+    query = to_query(state, ViewState())
+    assert spec.param in query  # written under the entry's URL name
+    options = {s.field: corpus.options(s.corpus_column) for s in LIST_FILTERS}
+    back = parse_query(query, options=options, fiche_ids=corpus.ids, year_range=corpus.years())
+    assert back == (state, ViewState(), [])
+    words = " ; ".join(describe(corpus, state))
+    if spec.qualifies:  # said with the filter it narrows
+        assert f"(rubrique {SECTION_BY_KEY[state.section].heading})" in words
+    elif isinstance(spec, ScalarFilter):
+        assert words.startswith(("Recherche", "Années"))
+    else:
+        assert words.startswith(spec.label)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
 from fiches.corpus import Corpus
-from fiches.filters import LIST_FILTERS, FilterState, ListFilter, filter_options
-from fiches.map_data import COLOR_MODES
+from fiches.filters import FILTERS, FilterState, ListFilter, ScalarFilter, filter_options
+from fiches.map_data import COLOR_MODES, DEFAULT_COLOR
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.ui import data
 from fiches.ui.actions import action_button
@@ -42,30 +43,62 @@ def _list_filter(c: Corpus, spec: ListFilter) -> None:
     )
 
 
-def _more_in_use(state: FilterState, view: ViewState) -> bool:
-    """Whether a filter or option behind « Plus de filtres » is set (then it shows)."""
-    return (
-        any(getattr(state, spec.field) for spec in LIST_FILTERS if not spec.primary)
-        or bool(state.section)
-        or state.years is not None
-        or view.color_by != next(iter(COLOR_MODES))
-    )
-
-
-def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
-    st.markdown("### Filtrer les actions")
+def _search_box(c: Corpus, spec: ScalarFilter) -> None:
     st.text_input(
-        "Recherche libre",
-        key=Session.q.key,
-        placeholder="ex. concertation, Joué, budget",
+        spec.label, key=Session.filter_key(spec.field), placeholder="ex. concertation, Joué, budget"
     )
     st.caption(
         "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
         " des majuscules ni des tirets."
     )
-    for spec in LIST_FILTERS:
-        if spec.primary:
-            _list_filter(c, spec)
+
+
+def _section_box(c: Corpus, spec: ScalarFilter) -> None:
+    st.selectbox(
+        spec.label,
+        options=["", *SECTION_KEYS],
+        format_func=lambda k: "toutes les rubriques" if not k else SECTION_BY_KEY[k].heading,
+        key=Session.filter_key(spec.field),
+    )
+
+
+def _years_slider(c: Corpus, spec: ScalarFilter) -> None:
+    years = c.years()
+    if not years or years[0] >= years[1]:
+        return
+    key = Session.filter_key(spec.field)
+    if not st.session_state.get(key):
+        st.session_state[key] = years
+    st.slider(spec.label, years[0], years[1], key=key)
+    st.caption("Restreindre la période exclut les fiches dont l'année n'est pas indiquée.")
+
+
+# How each kind of filter (``widget`` of its registry entry) is drawn.
+WIDGETS: dict[str, Callable[[Corpus, Any], None]] = {
+    "multiselect": _list_filter,
+    "text": _search_box,
+    "section": _section_box,
+    "years": _years_slider,
+}
+
+
+def _draw(c: Corpus, *, primary: bool) -> None:
+    for spec in FILTERS:
+        if spec.primary == primary:
+            WIDGETS[spec.widget](c, spec)
+
+
+def _more_in_use(state: FilterState, view: ViewState) -> bool:
+    """Whether a filter or option behind « Plus de filtres » is set (then it shows)."""
+    return (
+        any(getattr(state, s.field) != s.default for s in FILTERS if not s.primary)
+        or view.color_by != DEFAULT_COLOR
+    )
+
+
+def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
+    st.markdown("### Filtrer les actions")
+    _draw(c, primary=True)
     # The rarely used filters and options come on demand: each widget type costs the
     # page a script to fetch before the map can start (see README, Performances).
     in_use = _more_in_use(state, view)
@@ -94,21 +127,7 @@ def _filters(c: Corpus, state: FilterState, view: ViewState) -> None:
 
 
 def _more_filters(c: Corpus) -> None:
-    st.selectbox(
-        "Chercher dans",
-        options=["", *SECTION_KEYS],
-        format_func=lambda k: "toutes les rubriques" if not k else SECTION_BY_KEY[k].heading,
-        key=Session.section.key,
-    )
-    for spec in LIST_FILTERS:
-        if not spec.primary:
-            _list_filter(c, spec)
-    years = c.years()
-    if years and years[0] < years[1]:
-        if not session.years:
-            session.years = years
-        st.slider("Année de début", years[0], years[1], key=Session.years.key)
-        st.caption("Restreindre la période exclut les fiches dont l'année n'est pas indiquée.")
+    _draw(c, primary=False)
     st.radio(
         "Couleur des marqueurs",
         options=list(COLOR_MODES),

@@ -18,9 +18,17 @@ import streamlit as st
 from fiches import compare
 from fiches.clicks import is_fresh, parse_click
 from fiches.corpus import Corpus
-from fiches.filters import LIST_FILTERS, FilterState, apply_filters
+from fiches.filters import (
+    FILTERS,
+    LIST_FILTERS,
+    MAX_QUERY_LENGTH,
+    FilterState,
+    alone,
+    apply_filters,
+    with_qualifiers,
+)
 from fiches.map_contract import FRAME_SELECTOR
-from fiches.map_data import view_of_fiche
+from fiches.map_data import DEFAULT_COLOR, view_of_fiche
 from fiches.urlstate import (
     IGNORED_PARAMS,
     PAGE_PARAMS,
@@ -56,13 +64,10 @@ class _Slot(Generic[T]):
 class Session:
     """Every session key of the app. Widget keys are ``Session.<name>.key``."""
 
-    # filter widgets (list filters: ``filter_key``)
-    q = _Slot("f_q", "")
-    section = _Slot("f_section", "")
-    years: _Slot[tuple[int, int] | None] = _Slot("f_years", None)
+    # filter widgets: ``filter_key(field)`` for every entry of ``filters.FILTERS``
     # view
     fiche = _Slot("v_fiche", "")
-    color_by = _Slot("v_color", "theme")
+    color_by = _Slot("v_color", DEFAULT_COLOR)
     map_center: _Slot[tuple[float, float] | None] = _Slot("map_center", None)
     map_zoom: _Slot[float | None] = _Slot("map_zoom", None)
     framed_filters: _Slot[FilterState | None] = _Slot("framed_filters", None)
@@ -96,8 +101,9 @@ class Session:
     def filter_key(field: str) -> str:
         return f"f_{field}"
 
-    def filter_values(self, field: str) -> tuple[str, ...]:
-        return tuple(st.session_state.get(self.filter_key(field), []))
+    def filter_value(self, field: str) -> Any:
+        """What the filter's widget holds (None before it is drawn or set)."""
+        return st.session_state.get(self.filter_key(field))
 
 
 session = Session()
@@ -117,12 +123,39 @@ class Context:
 # --- callbacks -------------------------------------------------------------------------
 
 
+def _widget_value(spec, value, c: Corpus) -> Any:
+    """A filter's state value as its widget holds it (None: the widget is not drawn)."""
+    if spec.widget == "multiselect":
+        return list(value)
+    if spec.widget == "years":
+        return value or c.years()  # the slider holds the full range when no year is set
+    return value
+
+
+def _state_value(spec, held: Any, c: Corpus) -> Any:
+    """What a filter's widget holds, as its state value."""
+    if spec.widget == "multiselect":
+        return tuple(held or ())
+    if spec.widget == "years":
+        full = c.years()
+        return tuple(held) if held and full and tuple(held) != full else None
+    if spec.widget == "text":
+        return (held or "").strip()[:MAX_QUERY_LENGTH]
+    return held or spec.default
+
+
+def set_filters(state: FilterState, c: Corpus) -> None:
+    """Put ``state`` into the filter widgets."""
+    for spec in FILTERS:
+        value = _widget_value(spec, getattr(state, spec.field), c)
+        if value is not None:
+            st.session_state[Session.filter_key(spec.field)] = value
+
+
 def reset_filters() -> None:
-    for spec in LIST_FILTERS:
-        st.session_state[Session.filter_key(spec.field)] = []
-    session.q = ""
-    session.section = ""
-    del session.years  # the sidebar sets it back to the full range
+    from fiches.ui.data import corpus  # the loaded corpus (cached): its year range
+
+    set_filters(FilterState(), corpus())
     session.list_size = PAGE_SIZE
     forget_map_view()
 
@@ -148,28 +181,13 @@ def select_fiche(fiche_id: str, *, focus: str = "", back: str = "") -> None:
 
 def excluding_filters(c: Corpus, state: FilterState, fiche_id: str) -> FilterState:
     """``state`` without the filters that leave ``fiche_id`` out (each tested alone)."""
-    empty = FilterState()
-    kept: dict[str, object] = {}
-    for name in (*(spec.field for spec in LIST_FILTERS), "years", "q"):
-        value = getattr(state, name)
-        if value == getattr(empty, name):
+    kept: dict[str, Any] = {}
+    for spec in FILTERS:
+        if spec.qualifies or getattr(state, spec.field) == spec.default:
             continue
-        alone = replace(empty, **{name: value}, section=state.section if name == "q" else "")
-        if fiche_id in apply_filters(c, alone).index:
-            kept[name] = value
-    if "q" in kept:
-        kept["section"] = state.section
-    return replace(empty, **kept)
-
-
-def set_filters(state: FilterState, c: Corpus) -> None:
-    """Put ``state`` into the filter widgets."""
-    for spec in LIST_FILTERS:
-        st.session_state[Session.filter_key(spec.field)] = list(getattr(state, spec.field))
-    session.q = state.q
-    session.section = state.section
-    if c.years():
-        session.years = state.years or c.years()
+        if fiche_id in apply_filters(c, alone(state, spec.field)).index:
+            kept |= {name: getattr(state, name) for name in with_qualifiers(spec.field)}
+    return FilterState(**kept)
 
 
 def reopen_excluded(c: Corpus) -> None:
@@ -306,19 +324,14 @@ def init_from_url(c: Corpus) -> None:
     state, view, notices = parse_query(
         _current_query(), options=_options(c), fiche_ids=c.ids, year_range=c.years()
     )
-    values: dict[str, object] = {
-        Session.filter_key(spec.field): list(getattr(state, spec.field)) for spec in LIST_FILTERS
-    }
-    if c.years():
-        values[Session.years.key] = state.years or c.years()
-    values[Session.q.key] = state.q
-    values[Session.section.key] = state.section
+    values = {Session.filter_key(spec.field): _widget_value(spec, getattr(state, spec.field), c)
+              for spec in FILTERS}  # fmt: skip
     values[Session.color_by.key] = view.color_by
     # only a new session keeps what its browser sent (a page left open across a server
     # restart); Back/Forward in a session restores every widget from the URL
     sent = _keys_sent_by_browser() if session.url_query is None else set()
     for key, value in values.items():
-        if key not in sent:
+        if key not in sent and value is not None:
             st.session_state[key] = value
     session.fiche = view.fiche
     session.map_center = view.center
@@ -329,13 +342,8 @@ def init_from_url(c: Corpus) -> None:
 
 
 def state_from_widgets(c: Corpus) -> FilterState:
-    years = session.years
-    full = c.years()
     return FilterState(
-        **{spec.field: session.filter_values(spec.field) for spec in LIST_FILTERS},
-        years=tuple(years) if years and full and tuple(years) != full else None,
-        q=session.q.strip()[:200],
-        section=session.section,
+        **{spec.field: _state_value(spec, session.filter_value(spec.field), c) for spec in FILTERS}
     )
 
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from fiches.filters import FilterState, apply_filters
-from tests.helpers import wait_for_map, wait_idle
+from tests.helpers import chips, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +50,6 @@ def settle(page, predicate: str) -> None:
 def themes_are(themes) -> str:
     """The predicate of ``settle``: the URL holds exactly these thèmes."""
     return f"JSON.stringify(q.getAll('theme').sort()) === {json.dumps(json.dumps(sorted(themes), separators=(',', ':')))}"
-
-
-def chips(page, label: str) -> list[str]:
-    box = page.locator(SIDEBAR).locator('[data-testid="stMultiSelect"]', has_text=label)
-    tags = box.locator(".react-aria-ComboBox [data-tag]")  # not the <template> copy
-    return sorted(t.inner_text().strip() for t in tags.all())
 
 
 def test_typing_fast_with_enter_after_each_letter_keeps_every_letter(page, server, corpus):
