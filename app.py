@@ -43,7 +43,7 @@ MENU = [
 HOME = st.Page("pages/carte.py", title="Carte", url_path="accueil", default=True)
 
 navigation = st.navigation([HOME, *MENU], position="hidden")
-ctx = ui.session.context = ui.sidebar(MENU)
+ctx = ui.run_context(MENU)
 ui.data_notices(ctx)
 if ui.session.goto_map:  # « Voir sur la carte » from another page
     ui.session.goto_map = False

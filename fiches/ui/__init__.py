@@ -2,8 +2,11 @@
 
 - ``config``: settings from the environment (data folder, default basemap, run timer);
 - ``data``: the corpus and the map's dataset, cached once per process and data version;
-- ``state``: every session key behind one typed accessor, the callbacks, the URL;
-- ``sidebar``: the page menu and one widget per registered filter;
+- ``state``: every session key behind one typed accessor, and the callbacks;
+- ``urlsync``: the URL read at a session's start (and Back/Forward), written after each run;
+- ``context``: the run's context, built once after the sidebar is drawn;
+- ``sidebar``: draws the page menu and one widget per filter of the registry;
+- ``map_clicks``: the map's last click, handled once;
 - ``panel``: the list, the count line, the fiche panel and the share buttons;
 - ``chrome``: the page's stylesheet and what every run ends with (``page.js``);
 - ``actions``: buttons whose action survives a session's first run;
@@ -16,7 +19,9 @@ only wires them to widgets.
 from fiches.ui.actions import action_button
 from fiches.ui.chrome import end_of_run, page_script, page_style, stop
 from fiches.ui.config import data_dir, default_tiles, record_run_time
+from fiches.ui.context import run_context
 from fiches.ui.data import check_assets, corpus, map_dataset
+from fiches.ui.map_clicks import new_map_click
 from fiches.ui.pages_mode import leave_legacy_pages_mode
 from fiches.ui.panel import (
     count_line,
@@ -27,12 +32,10 @@ from fiches.ui.panel import (
     panel_selector,
     share_buttons,
 )
-from fiches.ui.sidebar import sidebar
 from fiches.ui.state import (
     Context,
     Session,
     compare_query,
-    new_map_click,
     query_of,
     select_fiche,
     session,
@@ -62,10 +65,10 @@ __all__ = [
     "panel_selector",
     "query_of",
     "record_run_time",
+    "run_context",
     "select_fiche",
     "session",
     "share_buttons",
-    "sidebar",
     "stop",
     "take_focus",
 ]
@@ -75,4 +78,4 @@ def context() -> Context:
     """The context computed by ``app.py`` in this run. Every page starts with this call."""
     leave_legacy_pages_mode()
     ctx = session.context
-    return ctx if isinstance(ctx, Context) else sidebar()
+    return ctx if isinstance(ctx, Context) else run_context()

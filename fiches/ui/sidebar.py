@@ -1,4 +1,5 @@
-"""The shared sidebar: the page menu, one widget per registered filter, the colouring."""
+"""The shared sidebar: the page menu, one widget per registry entry (``filters.FILTERS``)
+and the colouring. It only draws."""
 
 from __future__ import annotations
 
@@ -11,20 +12,8 @@ from fiches.corpus import Corpus
 from fiches.filters import FILTERS, FilterState, ListFilter, ScalarFilter, filter_options
 from fiches.map_data import COLOR_MODES, DEFAULT_COLOR
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
-from fiches.ui import data
 from fiches.ui.actions import action_button
-from fiches.ui.state import (
-    Context,
-    Session,
-    context_for,
-    init_from_url,
-    is_embedded,
-    reset_filters,
-    session,
-    state_from_widgets,
-    view_from_session,
-)
-from fiches.ui.state import url_changed_outside as _url_changed
+from fiches.ui.state import Session, reset_filters, session
 from fiches.urlstate import ViewState, to_query
 
 
@@ -137,19 +126,11 @@ def _more_filters(c: Corpus) -> None:
     )
 
 
-def sidebar(menu: Sequence[st.Page] = ()) -> Context:
-    """Draw the menu and the shared filters; return the context of this run.
-
-    With ``?embed=true`` nothing is drawn in the sidebar: the view comes from the URL.
-    """
-    c = data.corpus()
-    if _url_changed():
-        init_from_url(c)
-    if not is_embedded():
-        with st.sidebar:
-            state, view = state_from_widgets(c), view_from_session(c)
-            query = to_query(state, view)
-            for page in menu:
-                st.page_link(page, query_params=query)
-            _filters(c, state, view)
-    return context_for(c)
+def draw(c: Corpus, state: FilterState, view: ViewState, menu: Sequence[st.Page] = ()) -> None:
+    """Draw the page menu (its links carry the current view) and the filters. Only draws:
+    the run's context is built after, from what the widgets hold (``ui.context``)."""
+    with st.sidebar:
+        query = to_query(state, view)
+        for page in menu:
+            st.page_link(page, query_params=query)
+        _filters(c, state, view)
