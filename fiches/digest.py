@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from fiches.corpus import Corpus
-from fiches.dossier import fiche_url
 from fiches.markup import escape_md
 from fiches.schema import LIST_SEPARATOR, SECTION_BY_KEY
 from fiches.stats import counts_by
+from fiches.urlstate import fiche_url
 
 # the sections that carry lessons, in the order the synthesis reads them
 LESSON_SECTIONS: tuple[str, ...] = ("difficultes", "resultats", "interet", "perspectives")

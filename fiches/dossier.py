@@ -16,7 +16,7 @@ import html
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 import segno
@@ -27,7 +27,7 @@ from fiches.render import EMPTY_SECTION, fiche_facts, safe_html, section_heading
 from fiches.schema import SECTION_KEYS, split_list
 from fiches.svgmap import selection_map_svg
 from fiches.text import MONTHS, actions
-from fiches.urlstate import ViewState, to_query
+from fiches.urlstate import fiche_url
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 CONFIRM_ABOVE = 50  # a larger dossier is built only after the user confirms
@@ -62,17 +62,6 @@ def dashboard_base(page_url: str | None, page: str) -> str:
     if path.endswith("/" + page) or path == page:
         path = path[: -len(page)].rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path}"
-
-
-def fiche_url(base_url: str, fiche_id: str) -> str:
-    """The link that opens one fiche on the dashboard's map."""
-    return f"{base_url.rstrip('/')}/carte?fiche={quote(fiche_id, safe='')}"
-
-
-def selection_url(base_url: str, state: FilterState) -> str:
-    """The link to the selection on the dashboard's map (filters only)."""
-    query = to_query(state, ViewState())
-    return f"{base_url.rstrip('/')}/carte" + (f"?{urlencode(query, doseq=True)}" if query else "")
 
 
 @lru_cache(maxsize=2048)  # choosing the best mask takes ~10 ms a code; reruns reuse them

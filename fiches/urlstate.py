@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from fiches.filters import LIST_FILTERS, SCALAR_FILTERS, FilterState, short
 from fiches.map_contract import EMBED_PARAMS, POSITION_DECIMALS, POSITION_PARAMS, round_zoom
@@ -145,3 +146,20 @@ def to_query(state: FilterState, view: ViewState) -> dict[str, str | list[str]]:
         out[lon] = f"{view.center[1]:.{POSITION_DECIMALS}f}"
         out[z] = f"{view.zoom:g}"
     return out
+
+
+def view_url(base_url: str, state: FilterState | None = None, view: ViewState | None = None) -> str:
+    """The dashboard's link that opens a view (its map page, the canonical query)."""
+    query = to_query(state or FilterState(), view or ViewState())
+    encoded = urlencode(query, doseq=True, quote_via=quote)
+    return f"{base_url.rstrip('/')}/carte" + (f"?{encoded}" if encoded else "")
+
+
+def fiche_url(base_url: str, fiche_id: str) -> str:
+    """The link that opens one fiche on the dashboard's map."""
+    return view_url(base_url, view=ViewState(fiche=fiche_id))
+
+
+def selection_url(base_url: str, state: FilterState) -> str:
+    """The link to a selection on the dashboard's map (filters only)."""
+    return view_url(base_url, state)

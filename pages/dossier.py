@@ -12,9 +12,9 @@ from fiches.dossier import (
     cover_map_svg,
     dashboard_base,
     selection_title,
-    selection_url,
 )
 from fiches.markup import escape_md
+from fiches.urlstate import selection_url
 
 ctx = ui.context()
 c = ctx.corpus

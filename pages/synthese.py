@@ -5,8 +5,9 @@ import streamlit as st
 
 from fiches import ui
 from fiches.digest import build_digest, digest_markdown
-from fiches.dossier import dashboard_base, fiche_url, selection_title
+from fiches.dossier import dashboard_base, selection_title
 from fiches.markup import escape_md
+from fiches.urlstate import fiche_url
 
 EXCERPTS_SHOWN = 5  # per thème and section on the page; the export has them all
 

@@ -6,10 +6,10 @@ import pytest
 
 from fiches.compare import MAX_COMPARED, add, compare, parse_ids, to_param
 from fiches.digest import LESSON_SECTIONS, build_digest, digest_markdown, main_theme
-from fiches.dossier import fiche_url
 from fiches.filters import FilterState, apply_filters
 from fiches.render import EMPTY_SECTION
 from fiches.schema import SECTIONS
+from fiches.urlstate import fiche_url
 
 FORUM = "forum-des-locataires-val-touraine-habitat"  # its « Perspectives » is empty
 LOIRE = ("habitat-participatif-france-loire", "des-locataires-auditeurs-france-loire")

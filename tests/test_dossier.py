@@ -14,16 +14,15 @@ from fiches.dossier import (
     DEFAULT_BASE_URL,
     build_dossier,
     dashboard_base,
-    fiche_url,
     french_date,
     qr_svg,
     selection_title,
-    selection_url,
 )
 from fiches.filters import FilterState, apply_filters
 from fiches.render import section_heading
 from fiches.schema import SECTION_KEYS
 from fiches.svgmap import frame_for, selection_map_svg
+from fiches.urlstate import fiche_url, selection_url
 
 FRANCE_LOIRE = FilterState(bailleurs=("France Loire",))
 
@@ -167,7 +166,7 @@ def test_dashboard_base(url, page, expected):
 def test_links_back_to_the_dashboard():
     assert fiche_url("https://ex.fr/", "a b&c") == "https://ex.fr/carte?fiche=a%20b%26c"
     assert selection_url("https://ex.fr", FRANCE_LOIRE) == (
-        "https://ex.fr/carte?bailleur=France+Loire"
+        "https://ex.fr/carte?bailleur=France%20Loire"
     )
     assert selection_url("https://ex.fr", FilterState()) == "https://ex.fr/carte"
     assert qr_text(qr_svg("https://ex.fr/carte?fiche=x")) == "https://ex.fr/carte?fiche=x"
