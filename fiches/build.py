@@ -149,21 +149,18 @@ def detect_places(fiche: ParsedFiche, gazetteer: Gazetteer) -> list[CuratedPlace
     return found
 
 
-def resolve_place(
-    place: CuratedPlace, geocoder: ChainGeocoder, gazetteer: Gazetteer
-) -> tuple[Location | None, str]:
-    """Resolve a curated place at its level; returns (location, note to add)."""
+def resolve_place(place: CuratedPlace, geocoder: ChainGeocoder) -> tuple[Location | None, str]:
+    """Resolve a curated place at its level, through the geocoder chain; returns
+    (location, note to add)."""
+    dep = place.departement
     if place.niveau == "departement":
-        dep = gazetteer.departement(place.departement)
-        if dep is None:
-            return None, ""
-        return Location(dep["nom"], "departement", None, None, "contours", "", "", dep["code"]), ""
+        return geocoder.geocode(dep, departement=dep, level="departement"), ""
     if place.niveau == "commune":
-        return gazetteer.geocode(place.commune or place.nom, departement=place.departement), ""
-    found = geocoder.geocode(place.nom, commune=place.commune, departement=place.departement)
+        return geocoder.geocode(place.commune or place.nom, departement=dep, level="commune"), ""
+    found = geocoder.geocode(place.nom, commune=place.commune, departement=dep)
     if found is not None:
         return found, ""
-    commune = gazetteer.geocode(place.commune, departement=place.departement)
+    commune = geocoder.geocode(place.commune, departement=dep, level="commune")
     if commune is not None:
         return commune, f"{place.niveau} non localisé : placé à la commune"
     return None, ""
@@ -218,7 +215,7 @@ def build_tables(
             )
         resolved = []
         for rank, place in enumerate(curated_places, start=1):
-            loc, extra = resolve_place(place, geocoder, gazetteer)
+            loc, extra = resolve_place(place, geocoder)
             note = "; ".join(x for x in (place.note, extra) if x)
             if loc is None:
                 warnings.append(

@@ -210,10 +210,14 @@ class ChainGeocoder:
     def __init__(self, geocoders: list[Geocoder]) -> None:
         self.geocoders = geocoders
 
-    def geocode(self, query: str, *, commune: str = "", departement: str = "") -> Location | None:
+    def geocode(
+        self, query: str, *, commune: str = "", departement: str = "", level: str = ""
+    ) -> Location | None:
+        """The first answer; with ``level``, the first answer at that level (a place the
+        fiche gives as a commune or a département is located as one, never finer)."""
         for geocoder in self.geocoders:
             found = geocoder.geocode(query, commune=commune, departement=departement)
-            if found is not None:
+            if found is not None and (not level or found.level == level):
                 return found
         return None
 

@@ -331,3 +331,27 @@ def test_offline_makes_no_network_call(tmp_path, monkeypatch):
     geo = OnlineGeocoder(cache, online=False)
     assert geo.geocode("Rue connue").lat == 47.0
     assert geo.geocode("Rue inconnue") is None
+
+
+def test_the_chain_locates_a_commune_or_a_departement_at_its_level_only():
+    """A place the fiche gives as a commune is never placed finer by an earlier geocoder
+    of the chain (here a quartier of the same name), nor a département as a commune."""
+    from fiches.gazetteer import Gazetteer, Location
+    from fiches.geocode import ChainGeocoder
+
+    class SameNameQuartier:
+        def geocode(self, query, *, commune="", departement=""):
+            return Location(query, "quartier", 47.0, 1.0, "quartiers")
+
+    gazetteer = Gazetteer()
+    chain = ChainGeocoder([SameNameQuartier(), gazetteer])
+    assert chain.geocode("Blois", departement="41").level == "quartier"
+    commune = chain.geocode("Blois", departement="41", level="commune")
+    assert (commune.level, commune.code_commune, commune.source) == (
+        "commune",
+        "41018",
+        "gazetteer",
+    )
+    dep = chain.geocode("36", departement="36", level="departement")
+    assert (dep.level, dep.name, dep.lat) == ("departement", "Indre", None)
+    assert chain.geocode("Blois", level="departement") is None
