@@ -6,8 +6,9 @@ from pathlib import Path
 
 from fiches.build import load_sources
 from fiches.corpus import Corpus
+from fiches.docs import dictionary_tables
 from fiches.markup import escape_md
-from fiches.schema import FICHE_COLUMNS, LIST_SEPARATOR, PLACE_COLUMNS, PRECISION_LABELS
+from fiches.schema import LIST_SEPARATOR, PRECISION_LABELS
 
 METHOD = f"""
 ### Méthode
@@ -62,11 +63,7 @@ def about_markdown(corpus: Corpus, *, data_dir: Path) -> str:
     parts.append("### Thèmes")
     for theme in corpus.themes.values():
         parts.append(f"- **{escape_md(theme.label)}** : {escape_md(theme.definition)}")
-    parts.append("\n### Dictionnaire des données\n\n`data/fiches.csv` (une ligne par fiche) :\n")
-    parts.append("| colonne | description |\n|---|---|")
-    parts += [f"| `{c}` | {escape_md(d)} |" for c, d in FICHE_COLUMNS.items()]
-    parts.append("\n`data/places.csv` (une ligne par fiche et par lieu) :\n")
-    parts.append("| colonne | description |\n|---|---|")
-    parts += [f"| `{c}` | {escape_md(d)} |" for c, d in PLACE_COLUMNS.items()]
+    parts.append("\n### Dictionnaire des données (dossier `data/`)\n")
+    parts.append(dictionary_tables("####"))
     parts.append(LICENCES)
     return "\n".join(parts)
