@@ -8,7 +8,7 @@ import streamlit as st
 
 from fiches import ui
 from fiches.compare import MAX_COMPARED, URL_PARAM, cell_label, compare, parse_ids, to_param
-from fiches.markup import escape_md
+from fiches.markup import escape_line_start, escape_md
 
 OPTIONS_SHOWN = 300
 
@@ -73,5 +73,5 @@ for row in comparison.rows:
     st.markdown(f"##### {escape_md(row.heading)}")
     for i, (col, cell) in enumerate(zip(st.columns(len(chosen)), row.cells, strict=True)):
         with col.container(key=f"compare-{row.key}-{i}"):
-            st.caption(escape_md(cell_label(i, comparison.titles[i])))
+            st.caption(escape_line_start(escape_md(cell_label(i, comparison.titles[i]))))
             st.markdown(cell)
