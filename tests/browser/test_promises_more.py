@@ -162,21 +162,26 @@ def test_the_choice_after_a_click_on_a_departement_names_it(page, server):
     snap(page, "departement-choice")
 
 
+CUT_JS = """() => [...document.querySelectorAll('[class*=st-key-liste-] button')]
+  .filter(b => [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+  .map(b => b.innerText)"""
+LONG_TITLE = "Mieux vivre ensemble (Conseil de quartiers nord – Blois)"
+
+
 def test_long_titles_wrap_in_the_list_and_the_table(sized, server, corpus):
     page = sized
-    page.goto(server.url + "/?fiche=mieux-vivre-ensemble-conseil-de-quartiers-nord-blois")
-    wait_for_map(page, markers=False)
-    page.get_by_text("Liste des actions").click()  # narrow, beside the open fiche
+    page.goto(server.url)
+    wait_for_map(page)
     buttons = page.locator('[class*="st-key-liste-"] button')
     buttons.first.wait_for()
-    cut = page.evaluate(
-        """() => [...document.querySelectorAll('[class*=st-key-liste-] button')]
-          .filter(b => { const p = b.querySelector('p') || b;
-                         return p.scrollWidth > p.clientWidth + 1 || b.scrollWidth > b.clientWidth + 1; })
-          .map(b => b.innerText)"""
-    )
-    assert cut == []
-    assert "Mieux vivre ensemble (Conseil de quartiers nord – Blois)" in buttons.all_inner_texts()
+    assert page.evaluate(CUT_JS) == []
+    # with a fiche open the list is narrow, beside or under the fiche
+    page.get_by_role("button", name=LONG_TITLE).click()
+    page.get_by_role("heading", name=LONG_TITLE).wait_for()
+    page.get_by_text("Liste des actions").click()
+    buttons.first.wait_for()
+    assert page.evaluate(CUT_JS) == []
+    assert LONG_TITLE in buttons.all_inner_texts()
     if page.viewport_size["width"] < 600:
         return  # the table: one size is enough
     # the table's rows are tall enough for Streamlit to wrap text (over 4rem)
