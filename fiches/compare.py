@@ -63,6 +63,19 @@ def parse_ids(value: str | None, known: Iterable[str]) -> tuple[list[str], list[
     return ids, notices
 
 
+CELL_LABEL_LENGTH = 40
+
+
+def cell_label(position: int, title: str, *, length: int = CELL_LABEL_LENGTH) -> str:
+    """How a cell names its fiche where the columns stack (a phone): « 2. Habitat
+    participatif (France Loire) », the title cut at a word past ``length`` characters."""
+    if len(title) > length:
+        head = title[: length + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head else title[:length]
+        title = (cut.rstrip(" ,;:–-(") or title[:length]) + "…"
+    return f"{position + 1}. {title}"
+
+
 def to_param(ids: Sequence[str]) -> str:
     return ",".join(ids)
 

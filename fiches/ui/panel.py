@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from fiches.excerpts import excerpts
 from fiches.markup import escape_md
 from fiches.render import fiche_facts, fiche_html, fiche_markdown, section_heading
 from fiches.schema import SECTION_KEYS
@@ -80,7 +81,8 @@ def _notices(ctx: Context) -> None:
 
 
 def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
-    """The filtered fiches as buttons (the keyboard alternative to the map), paginated.
+    """The filtered fiches as buttons (the keyboard alternative to the map), paginated;
+    with a search, under each one where the words were found (``fiches.excerpts``).
 
     ``panel``: the key of the panel that opens, brought into view after the click."""
     if ctx.filtered.empty:
@@ -90,7 +92,9 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
         )
         return
     size = session.list_size
-    for fid, title in zip(ctx.filtered.index[:size], ctx.filtered["titre"][:size], strict=True):
+    shown = ctx.filtered.index[:size]
+    why = excerpts(ctx.corpus, shown, ctx.state)
+    for fid, title in zip(shown, ctx.filtered["titre"][:size], strict=True):
         action_button(
             escape_md(title),
             key=f"{key}-{fid}",
@@ -100,6 +104,8 @@ def fiche_list(ctx: Context, key: str, *, panel: str) -> None:
             type="primary" if fid == ctx.view.fiche else "secondary",
             width="stretch",
         )
+        if fid in why:  # escaped text, the match in <mark>
+            st.html(why[fid].html())
     if len(ctx.filtered) > size:
         rest = len(ctx.filtered) - size
         action_button(

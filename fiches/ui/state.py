@@ -70,6 +70,7 @@ class Session:
     # a fiche the filters closed, with the filters that did: (fiche id, FilterState)
     excluded: _Slot[tuple[str, FilterState] | None] = _Slot("excluded", None)
     map_choice: _Slot[list[str]] = _Slot("map_choice", [])
+    map_choice_ref = _Slot("map_choice_ref", "")  # the area clicked (names the choice)
     map_click = _Slot("map_click", "")  # the last map click handled
     focus = _Slot("focus", "")  # CSS selector to bring into view after this run
     focus_back = _Slot("focus_back", "")  # where the focus returns when the fiche closes

@@ -430,7 +430,7 @@ def test_click_on_a_departement_with_two_actions_offers_both(page, server, reque
     assert area.first.get_attribute("aria-label").startswith("Indre-et-Loire (2 actions")
     area.first.focus()
     area.first.press("Enter")  # the keyboard opens it as a click does
-    choice = page.get_by_role("heading", name="Plusieurs actions à cet endroit")
+    choice = page.get_by_role("heading", name="Plusieurs actions en Indre-et-Loire")
     choice.wait_for(timeout=15_000)
     page.wait_for_function(
         "document.activeElement && document.activeElement.tagName === 'H2'", timeout=10_000

@@ -252,7 +252,7 @@ def test_a_commune_handle_offers_its_actions(page, server, requests_log):
     assert handle.inner_text() == "2"
     handle.focus()
     handle.press("Enter")  # the keyboard opens it as a click does
-    page.get_by_role("heading", name="Plusieurs actions à cet endroit").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Plusieurs actions à Blois").wait_for(timeout=15_000)
     for title in (
         "La mise en place du conseil citoyen à Blois",
         "Mieux vivre ensemble (Conseil de quartiers nord – Blois)",
