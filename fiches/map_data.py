@@ -61,6 +61,8 @@ COLOR_MODES: dict[str, ColorMode] = {
     "bailleur": ColorMode("bailleurs", "par bailleur", "Bailleur", "Sans bailleur", 2),
 }
 DEFAULT_COLOR = next(iter(COLOR_MODES))
+# each mode's colour is at ``code`` in a fiche's record, after its tooltip, in this order
+assert [m.code for m in COLOR_MODES.values()] == list(range(1, len(COLOR_MODES) + 1))
 MAX_AREA_TITLES = 5
 
 
@@ -285,7 +287,6 @@ def build_dataset(
     colors = {name: _color_index(corpus.options(m.column)) for name, m in COLOR_MODES.items()}
     firsts = {name: corpus.first_value(m.column) for name, m in COLOR_MODES.items()}
     # [tooltip, colour index per mode] (``ColorMode.code`` is the position in the record)
-    assert [m.code for m in COLOR_MODES.values()] == list(range(1, len(COLOR_MODES) + 1))
     per_fiche = [
         [escape_tooltip(t), *(colors[name].get(first, OTHER) for name, first in zip(
             COLOR_MODES, values, strict=True))]
