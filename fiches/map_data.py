@@ -143,10 +143,11 @@ def place_labels(corpus, geo_dir: Path = paths.GEO) -> tuple[list[list], list[li
         r["prefecture"] for r in _geo_rows(geo_dir / "departements.csv") if r["code"] in drawn
     }
     cited = set(corpus.places["code_commune"].dropna()) - {""}
+    named = prefectures | cited  # named even outside the two regions
     first, more = list(areas), []
     for r in _geo_rows(geo_dir / "communes.csv.gz"):
         code = r["code"]
-        if not r["lat"] or (r["departement"] not in study and code not in prefectures | cited):
+        if not r["lat"] or (r["departement"] not in study and code not in named):
             continue
         population = int(r["population"] or 0)
         kind = "prefecture" if code in prefectures else "commune"
@@ -165,6 +166,15 @@ def _farthest_m(lat: float, lon: float, geometry: dict) -> float:
     """Largest distance in metres from a point to the vertices of a contour."""
     k = math.cos(math.radians(lat))
     return 111_320 * max(math.hypot(y - lat, (x - lon) * k) for x, y in _coords(geometry))
+
+
+def _cited(places: pd.DataFrame, position: dict[str, int]) -> dict[str, list[int]]:
+    """Commune code -> positions of the fiches citing it, in code order."""
+    cited: dict[str, set[int]] = {}
+    for code, fid in zip(places["code_commune"], places["fiche_id"], strict=True):
+        if isinstance(code, str) and code and fid in position:
+            cited.setdefault(code, set()).add(position[fid])
+    return {code: sorted(cited[code]) for code in sorted(cited)}
 
 
 def commune_precision(places: pd.DataFrame, shapes: dict[str, dict]) -> np.ndarray:
@@ -349,12 +359,7 @@ def build_dataset(
         "outlines": outlines_url,
         "outlinesZoom": OUTLINES_ZOOM,
         # communes cited by each fiche (their names win over other names while it shows)
-        "cited": {
-            code: sorted({position[f] for f in group["fiche_id"] if f in position})
-            for code, group in places[places["code_commune"].fillna("") != ""].groupby(
-                "code_commune"
-            )
-        },
+        "cited": _cited(places, position),
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
