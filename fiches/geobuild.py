@@ -96,6 +96,18 @@ def _label_point(geom) -> list[float]:
     return [round(p.x, 4), round(p.y, 4)]
 
 
+def _write_collection(path: Path, features: list[dict]) -> None:
+    """A compact GeoJSON FeatureCollection, one line and a newline."""
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(
+            {"type": "FeatureCollection", "features": features},
+            fh,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        fh.write("\n")
+
+
 def build(out_dir: Path = paths.GEO) -> dict[str, int]:
     from shapely import union_all, wkb
 
@@ -242,14 +254,7 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
                 ),
             }
         )
-    with open(out_dir / "contours.geojson", "w", encoding="utf-8") as fh:
-        json.dump(
-            {"type": "FeatureCollection", "features": features},
-            fh,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        fh.write("\n")
+    _write_collection(out_dir / "contours.geojson", features)
     outlines = [
         {
             "type": "Feature",
@@ -260,14 +265,7 @@ def build(out_dir: Path = paths.GEO) -> dict[str, int]:
         }
         for code, geom in sorted(background, key=lambda item: item[0])
     ]
-    with open(out_dir / "communes_contours.geojson", "w", encoding="utf-8") as fh:
-        json.dump(
-            {"type": "FeatureCollection", "features": outlines},
-            fh,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        fh.write("\n")
+    _write_collection(out_dir / "communes_contours.geojson", outlines)
     return {
         "communes": len(communes),
         "departements": len(deps),
