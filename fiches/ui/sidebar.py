@@ -13,7 +13,7 @@ from fiches.filters import FILTERS, FilterState, ListFilter, ScalarFilter, filte
 from fiches.map_data import COLOR_MODES, DEFAULT_COLOR
 from fiches.schema import SECTION_BY_KEY, SECTION_KEYS
 from fiches.ui.actions import action_button
-from fiches.ui.state import Session, reset_filters, session
+from fiches.ui.state import Session, reset_filters, session, widget_value
 from fiches.urlstate import ViewState, to_query
 
 
@@ -57,7 +57,7 @@ def _years_slider(c: Corpus, spec: ScalarFilter) -> None:
         return
     key = Session.filter_key(spec.field)
     if not st.session_state.get(key):
-        st.session_state[key] = years
+        st.session_state[key] = widget_value(spec, spec.default, c)
     st.slider(spec.label, years[0], years[1], key=key)
     st.caption("Restreindre la période exclut les fiches dont l'année n'est pas indiquée.")
 
