@@ -611,10 +611,16 @@
     return m.fiches || [m.fiche];
   }
 
+  /** Actions behind a list of markers, in one array (appended in place: concatenating
+   *  one array per marker copied the growing list each time, 13 s at 10,000 fiches). */
+  function markersFiches(list) {
+    var out = [];
+    list.forEach(function (m) { Array.prototype.push.apply(out, markerFiches(m)); });
+    return out;
+  }
+
   function clusterIcon(cluster) {
-    var fiches = [];
-    cluster.getAllChildMarkers().forEach(function (m) { fiches = fiches.concat(markerFiches(m)); });
-    var n = countActions(fiches);
+    var n = countActions(markersFiches(cluster.getAllChildMarkers()));
     var size = n < 10 ? 34 : n < 100 ? 40 : 46;
     // the visible number, and a name for screen readers (Enter zooms in)
     return L.divIcon({
@@ -860,8 +866,7 @@
     state.outlines.setDataset(ds);
 
     state.visibleBounds = bounds.isValid() ? bounds : null;
-    var fiches = [];
-    markers.concat(handles).forEach(function (m) { fiches = fiches.concat(markerFiches(m)); });
+    var fiches = markersFiches(markers.concat(handles));
     state.drawn = {
       draws: (state.drawn ? state.drawn.draws : 0) + 1,
       points: markers.length,
