@@ -14,9 +14,10 @@ import pandas as pd
 from fiches.corpus import Corpus
 from fiches.render import EMPTY_SECTION, fiche_facts
 from fiches.schema import SECTIONS
+from fiches.urlstate import COMPARE_PARAM
 
 MAX_COMPARED = 3
-URL_PARAM = "fiches"  # listed in urlstate.PAGE_PARAMS, so the shared URL sync keeps it
+URL_PARAM = COMPARE_PARAM  # one of urlstate.PAGE_PARAMS: the shared URL sync keeps it
 SESSION_KEY = "compare_ids"  # the chosen ids, kept across pages (list of str)
 FACT_ROWS: tuple[tuple[str, str], ...] = (
     ("bailleur", "Bailleur"),

@@ -20,7 +20,8 @@ LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
 # POSITION_PARAMS (lat, lon, z) are written by the map itself, without a rerun
 SCALAR_PARAMS = (*(spec.param for spec in SCALAR_FILTERS), "fiche", "couleur", *POSITION_PARAMS)
 # Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
-PAGE_PARAMS = ("fiches",)
+COMPARE_PARAM = "fiches"  # the compared fiches' ids, comma-separated (fiches.compare)
+PAGE_PARAMS = (COMPARE_PARAM,)
 IGNORED_PARAMS = (*EMBED_PARAMS, *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50
