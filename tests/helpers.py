@@ -18,6 +18,7 @@ from devtools.browser import (  # noqa: F401  (re-exported for the tests)
     free_port,
     fresh_copy,
     map_frame,
+    page_state,
     script_runs,
     wait_for_map,
     wait_idle,

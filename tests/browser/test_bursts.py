@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from fiches.filters import FilterState, apply_filters
-from tests.helpers import chips, wait_for_map, wait_idle
+from tests.helpers import PlaywrightTimeout, chips, page_state, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -76,6 +76,15 @@ def _settle_on_the_chips(page, corpus) -> list[str]:
     return them. The widget's chips are what the person's keys and clicks made (at full
     speed the widget itself may drop a key: it then never showed that chip)."""
     labels = {corpus.theme_label(t): t for t in corpus.options("themes")}
+    try:
+        _await_chips_in_url(page, labels)
+    except PlaywrightTimeout as error:  # say what the page shows: chips, URL, runs
+        raise AssertionError(f"the URL never matched the chips: {page_state(page)}") from error
+    wait_idle(page)
+    return sorted(labels[c] for c in chips(page, "Thème"))
+
+
+def _await_chips_in_url(page, labels: dict[str, str]) -> None:
     page.wait_for_function(
         """(labels) => {
           const box = [...document.querySelectorAll('[data-testid=stSidebar] [data-testid=stMultiSelect]')]
@@ -88,8 +97,6 @@ def _settle_on_the_chips(page, corpus) -> list[str]:
         arg=labels,
         timeout=30_000,
     )
-    wait_idle(page)
-    return sorted(labels[c] for c in chips(page, "Thème"))
 
 
 def test_a_burst_of_theme_changes_by_keyboard_keeps_the_last_choice(page, server, corpus):
