@@ -23,8 +23,18 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
 
 # Node.js runs the map's JavaScript unit tests (tests/js/); Debian's if the machine has none.
 NODE := $(shell command -v node 2>/dev/null || echo /usr/bin/node)
+NPM  := $(shell command -v npm 2>/dev/null || echo /usr/bin/npm)
 $(NODE):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
+$(NPM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+
+# The JavaScript tests' DOM (jsdom, pinned by tests/js/package-lock.json) in
+# tests/js/node_modules (git-ignored); npm writes .package-lock.json last, after a whole install.
+JS_DEPS = tests/js/node_modules/.package-lock.json
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json | $(NPM)
+	$(NPM) ci --prefix tests/js --no-audit --no-fund
+	touch $@
 
 assets: $(VENV)/.runtime-installed
 	$(PY) -m fiches assets
@@ -39,7 +49,7 @@ test: test-fast /usr/bin/chromium
 	$(VENV)/bin/pytest -m browser $(BROWSER_WORKERS)
 
 ## The inner loop: lint, format check, JavaScript, unit and AppTest tests (no browser).
-test-fast: $(VENV)/.dev-installed $(NODE) assets
+test-fast: $(VENV)/.dev-installed $(NODE) $(JS_DEPS) assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	for f in static/js/*.js; do $(NODE) --check $$f || exit 1; done
@@ -75,4 +85,4 @@ screenshots: $(VENV)/.dev-installed /usr/bin/chromium assets
 	$(PY) -m scripts.screenshots --readme / "/?fiche=les-comites-locaux-de-concertation-vallogis"
 
 clean:
-	rm -rf $(VENV) static/vendor tests/screenshots .pytest_cache .ruff_cache
+	rm -rf $(VENV) static/vendor tests/screenshots tests/js/node_modules .pytest_cache .ruff_cache

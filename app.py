@@ -36,6 +36,18 @@ MENU = [
     st.Page(
         "pages/importer.py", title="Importer", icon=":material/upload_file:", url_path="importer"
     ),
+    st.Page(
+        "pages/proposer.py",
+        title="Proposer une fiche",
+        icon=":material/edit_note:",
+        url_path="proposer",
+    ),
+    st.Page(
+        "pages/moderation.py",
+        title="Modération",
+        icon=":material/fact_check:",
+        url_path="moderation",
+    ),
     st.Page("pages/a_propos.py", title="À propos", icon=":material/info:", url_path="a_propos"),
 ]
 # The map also answers at the site's root: Streamlit serves its default page at "/" only,

@@ -53,6 +53,28 @@ LICENCES = """
 """
 
 
+def personal_data_markdown() -> str:
+    """What the contributions keep about people, why, and for how long (from the rules
+    that apply it: ``fiches.contrib.storage``)."""
+    from fiches.contrib.storage import DRAFT_DAYS, LOGIN_ATTEMPT_DAYS, REFUSED_EMAIL_DAYS
+
+    return f"""
+### Propositions en ligne et données personnelles
+
+Une personne qui propose une fiche (page « Proposer une fiche ») donne une adresse
+électronique. Elle sert aux seuls modérateurs, pour la joindre au sujet de sa proposition :
+elle n'est jamais publiée, ni montrée sur la carte, ni exportée. Elle est gardée tant que la
+proposition attend, est publiée ou retirée, et **effacée {REFUSED_EMAIL_DAYS} jours après un
+refus**. Un brouillon jamais envoyé est effacé {DRAFT_DAYS} jours après sa dernière
+modification ; son lien privé et le lien de suivi sont connus de la seule personne qui
+propose (la base n'en garde qu'une empreinte). Les essais de mot de passe manqués de la
+modération (une empreinte de la session et de l'adresse du navigateur, jamais le mot de
+passe) sont effacés après {LOGIN_ATTEMPT_DAYS} jour. Le texte d'une fiche acceptée est
+publié comme les autres fiches ; le nom que saisit un modérateur figure dans l'historique
+des décisions, visible des modérateurs.
+"""
+
+
 def about_markdown(corpus: Corpus, *, data_dir: Path) -> str:
     parts = ["### Source"]
     for source in load_sources(data_dir / "sources.toml"):
@@ -60,6 +82,7 @@ def about_markdown(corpus: Corpus, *, data_dir: Path) -> str:
         parts.append(f"- {escape_md(source.reference)}{date}")
     parts.append(f"\n{len(corpus.fiches)} fiches, {len(corpus.places)} lieux.")
     parts.append(METHOD)
+    parts.append(personal_data_markdown())
     parts.append("### Thèmes")
     for theme in corpus.themes.values():
         parts.append(f"- **{escape_md(theme.label)}** : {escape_md(theme.definition)}")

@@ -63,12 +63,23 @@ def _digest(path: Path, mtime_ns: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
 
-def map_script_url() -> str:
-    return _versioned("fiches-map.js")
+# The map's scripts in load order: each uses the ones before it (static/js/fiches-map.js
+# lists what each holds). Small files that the browser fetches in parallel.
+MAP_SCRIPTS = (
+    "fiches-map-core.js",
+    "fiches-labels.js",
+    "fiches-map-controls.js",
+    "fiches-map-names.js",
+    "fiches-map-areas.js",
+    "fiches-map-markers.js",
+    "fiches-map-view.js",
+    "fiches-map.js",
+)
 
 
-def labels_script_url() -> str:
-    return _versioned("fiches-labels.js")
+def map_script_urls() -> list[tuple[str, str]]:
+    """``(name, versioned URL)`` of every map script, in load order (folium's default_js)."""
+    return [(name.removesuffix(".js").replace("-", "_"), _versioned(name)) for name in MAP_SCRIPTS]
 
 
 def map_style_url() -> str:
@@ -77,3 +88,7 @@ def map_style_url() -> str:
 
 def page_script_url() -> str:
     return _versioned("page.js")
+
+
+def draft_script_url() -> str:
+    return _versioned("draft.js")

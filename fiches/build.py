@@ -250,7 +250,9 @@ def _place_row(fid, rank, place: CuratedPlace, loc: Location | None, note, gazet
         "region": dep.get("region", ""),
         "lat": f"{loc.lat:.5f}" if loc and loc.lat is not None else "",
         "lon": f"{loc.lon:.5f}" if loc and loc.lon is not None else "",
-        "precision": precision_label(level, localisation, radius, place.source),
+        "precision": precision_label(
+            level, localisation, radius, place.source, reference=reference
+        ),
         "source_geo": loc.source if loc else "non résolu",
         "note": note,
         "localisation": localisation,

@@ -1,4 +1,4 @@
-"""Command line: ``python -m fiches {build,import,report,docs,assets}``."""
+"""Command line: ``python -m fiches {build,import,report,docs,assets,export-contributions}``."""
 
 from __future__ import annotations
 
@@ -80,6 +80,53 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_contributions(args: argparse.Namespace) -> int:
+    from fiches.contrib.db import DatabaseUnavailable, open_store
+    from fiches.contrib.proposal import export_contributions, vocabulary
+    from fiches.store import load_tables, write_atomic
+
+    data_dir = Path(args.data_dir)
+    try:
+        records = open_store(args.database_url or None).published()
+    except DatabaseUnavailable as exc:
+        print(f"erreur : {exc} ({exc.detail})", file=sys.stderr)
+        return 2
+    fiches, _, _ = load_tables(data_dir / "fiches.csv", data_dir / "places.csv")
+    export = export_contributions(records, committed_ids=fiches["id"], vocab=vocabulary(data_dir))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic({out / name: text for name, text in export.files.items()})
+    for warning in export.warnings:
+        print(f"attention : {warning}", file=sys.stderr)
+    print(f"{len(records)} fiche(s) proposée(s) en ligne -> {out}")
+    for name in export.files:
+        print(f"  {out / name}")
+    return 0
+
+
+def _cmd_moderator_password(args: argparse.Namespace) -> int:
+    from getpass import getpass
+
+    from fiches.contrib.auth import ENV_HASH, hash_password
+
+    if sys.stdin.isatty():
+        password = getpass("Mot de passe de modération : ")
+        if password and getpass("Le même, une seconde fois : ") != password:
+            print("erreur : les deux saisies diffèrent.", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("erreur : le mot de passe est vide.", file=sys.stderr)
+        return 2
+    print(
+        f"Empreinte à placer dans {ENV_HASH} ou dans les secrets ([moderation] password_hash) :",
+        file=sys.stderr,
+    )
+    print(hash_password(password))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fiches", description=__doc__)
     parser.add_argument(
@@ -102,5 +149,24 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("assets", help="copier Leaflet dans static/vendor").set_defaults(
         func=_cmd_assets
     )
+    exp = sub.add_parser(
+        "export-contributions",
+        help="écrire les fiches acceptées en ligne au format d'import, avec leur curation",
+    )
+    exp.add_argument(
+        "--out",
+        default=str(paths.ROOT / "var" / "contributions"),
+        help="dossier (défaut : %(default)s)",
+    )
+    exp.add_argument(
+        "--database-url",
+        default="",
+        help="base de données (défaut : FICHES_DATABASE_URL ou secrets)",
+    )
+    exp.set_defaults(func=_cmd_export_contributions)
+    sub.add_parser(
+        "moderator-password",
+        help="empreinte argon2 du mot de passe de modération (lu sur l'entrée standard)",
+    ).set_defaults(func=_cmd_moderator_password)
     args = parser.parse_args(argv)
     return args.func(args)

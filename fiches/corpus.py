@@ -19,7 +19,7 @@ from fiches import paths
 from fiches.curation import Theme, load_curation
 from fiches.notices import skipped_notices, unread_places
 from fiches.schema import LIST_SEPARATOR, MULTI_VALUED, SECTION_KEYS
-from fiches.store import Skipped, load_checked
+from fiches.store import Loaded, Skipped, load_checked, validate_fiches, validate_places
 from fiches.text import search_keys
 
 
@@ -37,6 +37,9 @@ class Corpus:
     _options: dict[str, list[str]] = field(default_factory=dict)
     _search: dict[str, pd.Series] = field(default_factory=dict)
     _contours: dict[str, dict[str, dict]] = field(default_factory=dict)
+    # fiche id -> its origin when it was proposed online (« Proposée en ligne, publiée
+    # le … », shown in the panel); the committed fiches have none
+    origins: dict[str, str] = field(default_factory=dict)
     _notices: list[str] | None = None
     _search_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -201,3 +204,52 @@ def load_corpus(data_dir: Path = paths.DATA, geo_dir: Path = paths.GEO) -> Corpu
     )
     corpus.prefectures = prefectures
     return corpus
+
+
+CONTRIBUTIONS_LABEL = "propositions en ligne"  # how notices name the contributed rows
+
+
+def contributed_tables(
+    fiche_rows: list[dict[str, str]], place_rows: list[dict[str, str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Skipped]]:
+    """Fiche and place rows of proposals (text cells, as in the CSV files), checked and
+    typed as ``store.load_checked`` does the committed tables."""
+    from fiches.schema import FICHE_COLUMNS, PLACE_COLUMNS
+
+    def loaded(rows: list[dict[str, str]], columns) -> Loaded:
+        table = pd.DataFrame(rows, columns=list(columns), dtype=str).fillna("")
+        table.index = pd.RangeIndex(2, len(table) + 2)
+        return Loaded(table, [], len(table))
+
+    fiches = validate_fiches(loaded(fiche_rows, FICHE_COLUMNS), CONTRIBUTIONS_LABEL)
+    places = validate_places(
+        loaded(place_rows, PLACE_COLUMNS), set(fiches.table["id"]), CONTRIBUTIONS_LABEL
+    )
+    return fiches.table, places.table, fiches.skipped + places.skipped
+
+
+def with_contributions(corpus: Corpus, records, *, vocab=None) -> Corpus:
+    """``corpus`` and the published proposals (``fiches.contrib``) as one corpus: their
+    rows are checked as the committed tables are, so they appear everywhere the
+    committed fiches do (filters, list, statistics, exports, links), in the Recueil
+    « Fiches proposées en ligne », with their origin (``Corpus.origins``).
+
+    ``records``: published ``ProposalRecord``s; none gives ``corpus`` itself."""
+    if not records:
+        return corpus
+    from fiches.contrib.proposal import contributed_rows, vocabulary
+
+    rows = contributed_rows(records, taken=corpus.ids, vocab=vocab or vocabulary())
+    fiches, places, skipped = contributed_tables(rows.fiches, rows.places)
+    combined = build_corpus(
+        pd.concat([corpus.fiches, fiches], ignore_index=True),
+        pd.concat([corpus.places, places], ignore_index=True),
+        themes=corpus.themes,
+        contours=corpus.contours,
+        departements=corpus.departements,
+        skipped=[*corpus.skipped, *skipped],
+        fiches_in_file=corpus.total_in_file + len(rows.fiches),
+    )
+    combined.prefectures = corpus.prefectures
+    combined.origins = {**corpus.origins, **rows.origins}
+    return combined

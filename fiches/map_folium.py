@@ -91,8 +91,7 @@ def _offline_map(**kwargs) -> folium.Map:
     m.default_js = [
         ("leaflet", assets.LEAFLET_JS),
         ("markercluster", assets.CLUSTER_JS),
-        ("fiches_labels", assets.labels_script_url()),  # before the map: it places names
-        ("fiches_map", assets.map_script_url()),
+        *assets.map_script_urls(),
     ]
     m.default_css = [
         ("leaflet_css", assets.LEAFLET_CSS),

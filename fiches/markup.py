@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import unescape
 
 from fiches.text import clean_spaces
 
@@ -289,12 +290,15 @@ def _underline_is_heading(html: str, end: int) -> bool:
 
 
 def html_to_markdown(html: str) -> str:
-    """Convert one cell (or several concatenated cells) to Markdown. Never drops text."""
+    """Convert one cell (or several concatenated cells) to Markdown. Never drops text.
+
+    Character references (``&lt;``, ``&amp;``) are text: an exported proposal writes
+    « < » that way (``fiches.contrib.proposal.section_cell``)."""
     conv = _Converter()
     pos = 0
     heading_stack: list[bool] = []
     for m in _TAG.finditer(html):
-        conv.text(html[pos : m.start()])
+        conv.text(unescape(html[pos : m.start()]))
         pos = m.end()
         if m.group(0).startswith("<!--"):
             continue
@@ -336,7 +340,7 @@ def html_to_markdown(html: str) -> str:
                     conv.close_lists()
                 conv.open_emphasis("**")
         # any other tag (span, font, script, …) is dropped; its text is kept
-    conv.text(html[pos:])
+    conv.text(unescape(html[pos:]))
     return conv.markdown()
 
 

@@ -74,7 +74,11 @@ def place_precision(place) -> str:
     radius = place.incertitude_m
     radius = int(radius) if pd.notna(radius) and radius != "" else None
     return precision_label(
-        place.niveau, place.localisation, radius, getattr(place, "deduit_de", "") or ""
+        place.niveau,
+        place.localisation,
+        radius,
+        getattr(place, "deduit_de", "") or "",
+        reference=getattr(place, "reference", "") or "",
     )
 
 

@@ -102,15 +102,28 @@ def metres(value: int) -> str:
     return f"{fr_int(value)} m"
 
 
+# A point placed on a map by the person who proposed the fiche (``fiches.contrib``): its
+# ``reference`` starts with these words, and the panel says them instead of « sourcée ».
+CONTRIBUTOR_POSITION = "position indiquée par le contributeur"
+
+
 def precision_label(
-    niveau: str, localisation: str, incertitude_m: int | None, deduit_de: str = ""
+    niveau: str,
+    localisation: str,
+    incertitude_m: int | None,
+    deduit_de: str = "",
+    *,
+    reference: str = "",
 ) -> str:
     """How precisely a place is located, in words (the panel line and ``precision``).
 
-    A sourced point, an approximate area (« position approximative (± N m) »), the
-    commune, the département; a place the fiche does not name says where it comes from.
+    A sourced point, a point placed by the contributor (its ``reference`` says so), an
+    approximate area (« position approximative (± N m) »), the commune, the département;
+    a place the fiche does not name says where it comes from.
     """
-    if localisation == "point":
+    if localisation == "point" and reference.startswith(CONTRIBUTOR_POSITION):
+        text = CONTRIBUTOR_POSITION
+    elif localisation == "point":
         radius = f" (± {metres(incertitude_m)})" if incertitude_m else ""
         text = f"{PRECISION_LABELS[niveau]}, position sourcée{radius}"
     elif localisation == "zone":
@@ -173,7 +186,10 @@ PLACE_COLUMNS: dict[str, str] = {
     "lat": "Latitude WGS84 du point (vide pour un lieu départemental dessiné par son contour).",
     "lon": "Longitude WGS84 du point (idem).",
     "precision": "Précision de la localisation, en toutes lettres.",
-    "source_geo": "Origine des coordonnées (quartiers, gazetteer, contours, geopf, nominatim).",
+    "source_geo": (
+        "Origine des coordonnées (quartiers, gazetteer, contours, geopf, nominatim, ou"
+        " contributeur pour une position placée par la personne qui a proposé la fiche)."
+    ),
     "note": "Remarque de curation (par exemple : extension envisagée).",
     "localisation": (
         "Dessin du lieu : point (position sourcée), zone (position approximative, cercle de"

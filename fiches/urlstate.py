@@ -19,9 +19,10 @@ from fiches.map_data import COLOR_MODES, DEFAULT_COLOR
 LIST_PARAMS: dict[str, str] = {spec.param: spec.field for spec in LIST_FILTERS}
 # POSITION_PARAMS (lat, lon, z) are written by the map itself, without a rerun
 SCALAR_PARAMS = (*(spec.param for spec in SCALAR_FILTERS), "fiche", "couleur", *POSITION_PARAMS)
-# Read by one page itself (``fiches`` by Comparer); every other page keeps them as they are.
+# Read by one page itself (``fiches`` by Comparer, ``brouillon`` and ``suivi`` by Proposer:
+# the private links of a draft and of a proposal); every other page keeps them as they are.
 COMPARE_PARAM = "fiches"  # the compared fiches' ids, comma-separated (fiches.compare)
-PAGE_PARAMS = (COMPARE_PARAM,)
+PAGE_PARAMS = (COMPARE_PARAM, "brouillon", "suivi")
 IGNORED_PARAMS = (*EMBED_PARAMS, *PAGE_PARAMS)  # Streamlit's own, and PAGE_PARAMS
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 50

@@ -40,7 +40,13 @@ SIZES = (13, 1_000, 10_000, 100_000)
 BROWSER_SIZES = (13, 10_000)
 RERUN_SIZES = (10_000, 100_000)  # every page's rerun; the map's at every size
 ROUNDS = 11
-QUICK = {"sizes": "13,10000", "browser_sizes": "13", "rerun_sizes": "10000", "rounds": 3}
+QUICK = {
+    "sizes": "13,10000",
+    "browser_sizes": "13",
+    "rerun_sizes": "10000",
+    "rounds": 3,
+    "contrib_size": 1000,
+}
 THEME_FILTERS = ("vivre-ensemble", "budget-participatif", "concertation-locative")
 
 
@@ -287,6 +293,11 @@ def main() -> int:
     parser.add_argument(
         "--import-sizes", default="2000,10000", help="Importer page answer times (browser)"
     )
+    parser.add_argument(
+        "--contrib-size",
+        type=int,
+        help="fiches accepted online for the map's comparison with data/ (default 10000)",
+    )
     args = parser.parse_args()
     defaults = (
         QUICK
@@ -296,6 +307,7 @@ def main() -> int:
             "browser_sizes": ",".join(map(str, BROWSER_SIZES)),
             "rerun_sizes": ",".join(map(str, RERUN_SIZES)),
             "rounds": ROUNDS,
+            "contrib_size": 10_000,
         }
     )
     for name, value in defaults.items():
@@ -321,6 +333,10 @@ def main() -> int:
         from scripts.bench_import import import_figures
 
         import_figures(import_sizes, emit)
+    if args.contrib_size:
+        from scripts.bench_contrib import contrib_figures
+
+        contrib_figures(args.contrib_size, min(args.rounds, 7), emit)
     return 0
 
 

@@ -141,6 +141,32 @@ def panel_selector(key: str, fiche_id: str) -> str:
     return f".st-key-{panel_key(key, fiche_id)} h2"
 
 
+def fiche_header(fiche, facts: dict[str, list[str]], *, origin: str = "") -> None:
+    """The top of a fiche as it reads: title, facts (``render.fiche_facts``), and, for a
+    fiche proposed online, its origin. Shared with the moderators' preview."""
+    st.markdown(f"## {escape_md(fiche['titre'])}")
+    if origin:
+        st.caption(escape_md(origin))
+    st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
+    for line in facts["porteurs"]:
+        st.markdown(f"**Porteurs** : {line}")
+    if facts["themes"]:
+        st.markdown(" ".join(f":blue-badge[{label}]" for label in facts["themes"]))
+    for line in facts["periode"]:
+        st.markdown(f"**Période** : {line}")
+    for line in facts["lieux"]:
+        st.markdown(line)
+
+
+def fiche_sections(fiche) -> None:
+    """The eleven sections of a fiche, then its source (shared with the preview)."""
+    for section in SECTION_KEYS:
+        st.markdown(f"### {escape_md(section_heading(fiche, section))}")
+        text = fiche[f"section_{section}"]
+        st.markdown(text if text else "*Rubrique vide dans la fiche.*")
+    st.caption(f"Source : {escape_md(fiche['source'])}")
+
+
 def fiche_panel(ctx: Context, *, key: str) -> None:
     """The detail panel of the selected fiche."""
     c = ctx.corpus
@@ -160,16 +186,7 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
             help="Touche Échap",
             **close,
         )
-        st.markdown(f"## {escape_md(fiche['titre'])}")
-        st.markdown(f"**Bailleur** : {facts['bailleur'][0]}")
-        for line in facts["porteurs"]:
-            st.markdown(f"**Porteurs** : {line}")
-        if facts["themes"]:
-            st.markdown(" ".join(f":blue-badge[{label}]" for label in facts["themes"]))
-        for line in facts["periode"]:
-            st.markdown(f"**Période** : {line}")
-        for line in facts["lieux"]:
-            st.markdown(line)
+        fiche_header(fiche, facts, origin=c.origins.get(fid, ""))
         if not ctx.embed:
             action_button(
                 "Voir sur la carte",
@@ -211,9 +228,5 @@ def fiche_panel(ctx: Context, *, key: str) -> None:
                     key=f"{key}-{ext}",
                     width="stretch",
                 )
-        for section in SECTION_KEYS:
-            st.markdown(f"### {escape_md(section_heading(fiche, section))}")
-            text = fiche[f"section_{section}"]
-            st.markdown(text if text else "*Rubrique vide dans la fiche.*")
-        st.caption(f"Source : {escape_md(fiche['source'])}")
+        fiche_sections(fiche)
         action_button("Fermer la fiche", key=f"{key}-close", **close)

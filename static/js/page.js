@@ -94,7 +94,9 @@
     [/^Collapse sidebar$/, "Replier la barre latérale"],
     [/^Expand sidebar$/, "Déplier la barre latérale"],
     [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"],
-    [/^file upload$/, "Déposer un fichier"]
+    [/^file upload$/, "Déposer un fichier"],
+    [/^Show password$/, "Afficher le mot de passe"],
+    [/^Hide password$/, "Masquer le mot de passe"]
   ];
 
   /** ``text`` in French when it is one of Streamlit's names we translate, else null. */
@@ -125,6 +127,23 @@
       root.querySelectorAll("[aria-label], [title], a[href^=\"#\"]"), translateOne);
   }
 
+  // Boxes that scroll and, while Streamlit still fetches their widgets' scripts (a second
+  // or so after the page's first run), hold nothing focusable: the box itself takes the
+  // focus, so that the keyboard can scroll it (axe-core scrollable-region-focusable).
+  var SCROLLING = [["[data-testid=stSidebarContent]", "Pages et filtres"]];
+
+  /** Every scrolling box of ``SCROLLING`` reachable with Tab, as a named region. */
+  function keyboardScrollable(doc) {
+    SCROLLING.forEach(function (entry) {
+      var box = doc.querySelector(entry[0]);
+      if (box && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", entry[1]);
+      }
+    });
+  }
+
   /** Escape closes the open fiche, unless it is meant for a field or a list. */
   function closeOnEscape(e) {
     if (e.key !== "Escape" || e.defaultPrevented) { return; }
@@ -143,7 +162,9 @@
     });
     doc.addEventListener("keydown", closeOnEscape);
     translate(doc.body);
+    keyboardScrollable(doc);
     new doc.defaultView.MutationObserver(function (changes) {
+      keyboardScrollable(doc);  // Streamlit draws the sidebar after the first script run
       changes.forEach(function (change) {
         if (change.type === "attributes") {
           translateOne(change.target);
@@ -208,6 +229,6 @@
 
   return {
     embedCode: embedCode, currentLink: currentLink, french: french, install: install, run: run,
-    flush: flush
+    flush: flush, keyboardScrollable: keyboardScrollable
   };
 });

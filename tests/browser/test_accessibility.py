@@ -28,6 +28,12 @@ PAGES = {
 }
 
 
+def drawn(page) -> None:
+    """Wait until Streamlit has drawn every widget: a page's first run ends before the
+    browser has fetched the scripts of its widgets, shown meanwhile as placeholders."""
+    page.wait_for_function("!document.querySelector('[data-testid=stSkeleton]')")
+
+
 def violations(frame) -> list[dict]:
     """axe-core's serious and critical violations in one frame (page or map frame)."""
     axe = Axe()
@@ -48,6 +54,7 @@ def violations(frame) -> list[dict]:
 def test_no_serious_accessibility_violation(page, server, name, requests_log):
     page.goto(server.url + PAGES[name])
     wait_idle(page)
+    drawn(page)
     found = {"page": violations(page.main_frame)}
     if name.startswith("carte"):
         wait_for_map(page, markers=name != "carte-departement")

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fiches.map_data import commune_precision
 from tests.helpers import (
@@ -294,12 +295,17 @@ def test_screenshots_with_panel_open(browser, server, size):
     heading = page.get_by_role("heading", name="Les Comités Locaux de Concertation (Vallogis)")
     heading.wait_for()
     drawn(page)
-    page.wait_for_load_state("networkidle")
-    # the map is framed on the fiche's places and names them
-    names = map_frame(page).evaluate(
-        "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
-    )
-    assert "Orléans" in names or "Loiret" in names
+    # the map is framed on the fiche's places and names them, once its names are placed for
+    # that view (the framing comes after the first draw: names of the first view come first)
+    frame = map_frame(page)
+    names = "Array.from(document.querySelectorAll('.place-label span')).map(s => s.textContent)"
+    try:
+        frame.wait_for_function(
+            f"window.FicheMap.labelsSettled() && {names}.some(n => n === 'Orléans' || n === 'Loiret')",
+            timeout=30_000,
+        )
+    except PlaywrightTimeout:
+        pytest.fail(f"the framed map names neither Orléans nor Loiret: {frame.evaluate(names)}")
     page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}.png", full_page=False)
     page.screenshot(path=SCREENSHOTS / f"panel-{size[0]}x{size[1]}-full.png", full_page=True)
     assert heading.is_visible()
