@@ -119,8 +119,12 @@ def sync_url(state: FilterState, view: ViewState) -> ViewState:
     for k in IGNORED_PARAMS:
         if k in current:
             desired[k] = current[k]
-    if desired != current:
+    # The query the browser sent may predate the one this session wrote after the
+    # previous run (the person acted before it arrived): the address bar then shows the
+    # written one, so write whenever either differs (``tests/browser/test_bursts.py``).
+    if desired != current or desired != session.url_written:
         st.query_params.from_dict(desired)
+    session.url_written = desired
     session.url_query = _without_position(desired)
     session.url_position = {k: desired[k] for k in POSITION_PARAMS if k in desired}
     return view
