@@ -133,7 +133,11 @@ def base_map(*, tiles: str | None = None, dataset_url: str = "") -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
     )
-    m.fit_bounds(REGIONS_BOUNDS)
+    # the first view at once: an animated fit still running when streamlit-folium sets the
+    # server's view (a link's, a framed fiche's) would end on the regions, over that view
+    first_fit = folium.FitBounds(REGIONS_BOUNDS)
+    first_fit.options["animate"] = False
+    m.add_child(first_fit)
     MapSetup(
         {
             "images": assets.LEAFLET_IMAGES,

@@ -39,11 +39,16 @@
       // streamlit-folium applies the view the server set (a link's, « Voir sur la carte »)
       // with ``map.setView(center, zoom)``, animated; Leaflet drops a zoom asked during a
       // zoom animation, so a « + » pressed while the map moved there was lost. A view
-      // set from outside (no options: Leaflet's own calls always pass them) is shown at once.
+      // set from outside (no options: Leaflet's own calls always pass them) is shown at once;
+      // during a zoom animation, once it ends (its end would put back the zoom it animates).
       var setView = map.setView;
       map.setView = function (center, zoom, viewOptions) {
-        return setView.call(this, center, zoom,
-                            arguments.length < 3 ? {animate: false} : viewOptions);
+        if (arguments.length >= 3) { return setView.call(this, center, zoom, viewOptions); }
+        if (this._animatingZoom) {
+          this.once("zoomend", function () { setView.call(map, center, zoom, {animate: false}); });
+          return this;
+        }
+        return setView.call(this, center, zoom, {animate: false});
       };
     },
 

@@ -88,3 +88,16 @@ test("a view set from outside (streamlit-folium's setView) is shown at once, not
   assert.equal(asked[1].animate, undefined);
   assert.equal(map.getZoom(), 10);
 });
+
+test("a view set from outside during a zoom animation is shown when it ends, not undone", () => {
+  const W = env.browser();
+  const map = env.makeMap(W);
+  new W.L.FicheViewSync(map, new W.FicheMapCore.MapContract(env.CONTRACT), {window: W});
+  map._animatingZoom = true;  // as Leaflet marks an animated fit still running
+  map.setView([47.9, 2.3], 8);  // streamlit-folium's framed view arrives meanwhile
+  assert.notEqual(map.getZoom(), 8);  // applied now, the animation's end would undo it
+  map._animatingZoom = false;
+  map.fire("zoomend");
+  assert.equal(map.getZoom(), 8);
+  assert.deepEqual(plain(map.getCenter()), {lat: 47.9, lng: 2.3});
+});
