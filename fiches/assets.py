@@ -90,5 +90,11 @@ def page_script_url() -> str:
     return _versioned("page.js")
 
 
+def picker_script_urls() -> list[tuple[str, str]]:
+    """The proposal form's map scripts (folium's default_js), after Leaflet's."""
+    return [(name.removesuffix(".js").replace("-", "_"), _versioned(name))
+            for name in ("fiches-map-controls.js", "picker.js")]  # fmt: skip
+
+
 def draft_script_url() -> str:
     return _versioned("draft.js")

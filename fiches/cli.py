@@ -81,13 +81,17 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_contributions(args: argparse.Namespace) -> int:
-    from fiches.contrib.db import DatabaseUnavailable, open_store
+    from fiches.contrib.db import DatabaseUnavailable, open_store, read_secrets
     from fiches.contrib.proposal import export_contributions, vocabulary
     from fiches.store import load_tables, write_atomic
 
     data_dir = Path(args.data_dir)
-    try:
-        records = open_store(args.database_url or None).published()
+    try:  # the database the app uses: FICHES_DATABASE_URL, else [connections.sql]
+        secrets = read_secrets(*([Path(args.secrets)] if args.secrets else []))
+        records = open_store(args.database_url or None, secrets=secrets).published()
+    except ValueError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
     except DatabaseUnavailable as exc:
         print(f"erreur : {exc} ({exc.detail})", file=sys.stderr)
         return 2
@@ -161,7 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument(
         "--database-url",
         default="",
-        help="base de données (défaut : FICHES_DATABASE_URL ou secrets)",
+        help="base de données (défaut : FICHES_DATABASE_URL, sinon [connections.sql] des secrets)",
+    )
+    exp.add_argument(
+        "--secrets",
+        default="",
+        help="fichier de secrets (défaut : ~/.streamlit/secrets.toml puis .streamlit/secrets.toml)",
     )
     exp.set_defaults(func=_cmd_export_contributions)
     sub.add_parser(

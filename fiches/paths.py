@@ -4,6 +4,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
+# the app's secrets (moderation password hash, database), git-ignored
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
 RAW = DATA / "raw"
 GEO = ROOT / "geo"
 STATIC = ROOT / "static"

@@ -247,6 +247,17 @@ def test_a_moderator_session_ends_after_8_hours_idle(db):
     assert "expirée" in texts(at, "info") and "Connecté" not in texts(at)
 
 
+def test_a_button_pressed_after_8_idle_hours_decides_nothing(db):
+    proposal_id, _ = propose(db)
+    mod = moderator()
+    open_proposal(mod, proposal_id)
+    mod.session_state["m_seen"] = datetime.now(UTC) - timedelta(hours=8, minutes=1)
+    mod.button(key="m-accepter").click().run()  # the callback runs before the page
+    assert db.get(proposal_id).status == "en_attente"
+    assert [d.action for d in db.history(proposal_id)] == ["proposee"]
+    assert "expirée" in texts(mod, "info")
+
+
 def test_accept_publishes_everywhere_with_its_origin(db):
     proposal_id, _ = propose(db)
     mod = moderator()

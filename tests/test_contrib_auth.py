@@ -80,3 +80,17 @@ def test_moderator_password_refuses_an_empty_one(stdin):
     assert done.returncode == 2
     assert done.stdout == ""
     assert "le mot de passe est vide" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("", 0, "10.0.0.9"),  # no proxy: the socket's peer
+        ("1.2.3.4", 0, "10.0.0.9"),  # a header the client wrote itself is not read
+        ("6.6.6.6, 1.2.3.4", 1, "1.2.3.4"),  # one proxy: the entry it appended
+        ("6.6.6.6, 1.2.3.4, 172.16.0.2", 2, "1.2.3.4"),  # two: the outer one's entry
+        ("1.2.3.4", 2, "10.0.0.9"),  # fewer entries than proxies: the peer
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_added(forwarded, proxies, expected):
+    assert auth.client_address(forwarded, "10.0.0.9", proxies) == expected

@@ -600,3 +600,24 @@ def test_export_command_writes_the_accepted_fiches(tmp_path, corpus, vocab, caps
     assert "[fiches.jardins-partages-a-vierzon]" in (out / "curation-propositions.toml").read_text(
         encoding="utf-8"
     )
+
+
+def test_export_command_reads_the_database_named_in_the_secrets(tmp_path, corpus, vocab, capsys,
+                                                                  monkeypatch):  # fmt: skip
+    from fiches.cli import main
+    from fiches.contrib.db import ENV_URL, open_store
+
+    url = f"sqlite:///{tmp_path / 'hosted.sqlite'}"
+    store = open_store(url)
+    accepted, _ = store.submit(good().to_payload(), "a@exemple.fr", session="s")
+    payload = published_payload(good(), proposal_id=accepted, taken=corpus.ids, vocab=vocab)
+    store.decide(accepted, seen_version=1, action="accepter", moderator="A", payload=payload)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[connections.sql]\nurl = "{url}"\n', encoding="utf-8")
+    monkeypatch.delenv(ENV_URL, raising=False)
+    out = tmp_path / "export"
+    assert main(["export-contributions", "--out", str(out), "--secrets", str(secrets)]) == 0
+    assert "1 fiche(s) proposée(s) en ligne" in capsys.readouterr().out
+    secrets.write_text("[connections.sql\n", encoding="utf-8")
+    assert main(["export-contributions", "--out", str(out), "--secrets", str(secrets)]) == 2
+    assert "fichier de secrets illisible" in capsys.readouterr().err

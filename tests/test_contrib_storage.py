@@ -195,6 +195,33 @@ def test_a_sent_draft_gives_its_receipt_back_and_is_not_sent_twice(store, engine
     assert token not in stored and follow not in stored
 
 
+def test_one_draft_sent_from_several_tabs_at_once_makes_one_proposal(store, engine):
+    token = store.save_draft(None, PAYLOAD)
+    url = engine.url.render_as_string(hide_password=False)
+    tabs = [Store(db.make_engine(url)) for _ in range(4)]  # each its own session
+    barrier = threading.Barrier(len(tabs))
+    receipts: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+
+    def send(index: int, tab: Store) -> None:
+        barrier.wait()
+        try:
+            receipts.append(tab.submit(PAYLOAD, "a@b.fr", session=f"tab{index}", draft_token=token))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=item) for item in enumerate(tabs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for tab in tabs:
+        tab.engine.dispose()
+    assert errors == []
+    assert len(set(receipts)) == 1 and len(receipts) == len(tabs)
+    assert count(engine, "proposals") == 1
+
+
 def test_a_draft_never_saved_still_links_its_proposal(store):
     proposal_id, follow = store.submit(PAYLOAD, "a@b.fr", session="s", draft_token="t" * 43)
     assert store.proposal_of_draft("t" * 43) == (proposal_id, follow)

@@ -63,6 +63,20 @@ def configured_hash(
     return str(value).strip() or None
 
 
+def client_address(forwarded: str, peer: str, trusted_proxies: int) -> str:
+    """The address a sign-in attempt is counted against.
+
+    Each proxy in front of the app appends the address it received the request from to
+    ``X-Forwarded-For``; what is on the left of those entries is written by the client and
+    never read. With ``trusted_proxies`` proxies, the entry the outermost one added
+    (counted from the right); with none, or a header shorter than that, the socket's peer.
+    """
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if trusted_proxies > 0 and len(hops) >= trusted_proxies:
+        return hops[-trusted_proxies]
+    return peer
+
+
 def session_expired(last_seen: datetime, now: datetime) -> bool:
     """A moderator session ends after :data:`IDLE_EXPIRY` without activity."""
     return now - last_seen > IDLE_EXPIRY

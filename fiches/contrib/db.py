@@ -58,6 +58,22 @@ class DatabaseUnavailable(Exception):
         return UNAVAILABLE_TEXT
 
 
+def read_secrets(*files: Path) -> dict:
+    """The secrets a command line sees, as Streamlit reads them for the app: the files in
+    order (later ones win by top-level section), missing ones skipped. Default: the user's
+    ``~/.streamlit/secrets.toml``, then the project's ``.streamlit/secrets.toml``."""
+    import tomllib
+
+    found: dict = {}
+    for path in files or (Path.home() / ".streamlit" / "secrets.toml", paths.SECRETS):
+        if path.is_file():
+            try:
+                found |= tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"{path} : fichier de secrets illisible ({exc})") from exc
+    return found
+
+
 def database_url(secrets: Mapping | None = None, env: Mapping[str, str] = os.environ) -> str:
     """The database to use: ``FICHES_DATABASE_URL`` > secrets ``[connections.sql]`` > default.
 

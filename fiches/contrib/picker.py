@@ -53,7 +53,7 @@ def picker_map(
         control_scale=True,
         max_zoom=18,
     )
-    m.default_js = [("leaflet", assets.LEAFLET_JS)]
+    m.default_js = [("leaflet", assets.LEAFLET_JS), *assets.picker_script_urls()]
     m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
     if center is None:
         m.fit_bounds(REGIONS_BOUNDS)

@@ -359,6 +359,12 @@ class Store:
         follow = follow_token_of_draft(draft_token) if draft_token else secrets.token_urlsafe(32)
         session_key = token_hash(session)
         with self._write() as conn:
+            if draft_token and conn.dialect.name == "postgresql":
+                # two tabs sending one draft: the second waits, then finds the first's row
+                conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                    {"key": _lock_key(token_hash(follow))},
+                )
             if draft_token:
                 existing = conn.execute(
                     sa.select(proposals.c.id).where(proposals.c.follow_hash == token_hash(follow))

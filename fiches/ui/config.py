@@ -21,6 +21,13 @@ def default_tiles() -> str | None:
     return value if value in TILES else None
 
 
+def trusted_proxies() -> int:
+    """How many proxies stand in front of the app (``FICHES_TRUSTED_PROXIES``, default 0):
+    the sign-in throttle reads the client's address from the entries they add."""
+    value = os.environ.get("FICHES_TRUSTED_PROXIES", "").strip()
+    return int(value) if value.isdigit() else 0
+
+
 def record_run_time(seconds: float) -> None:
     """Append this run's server time to the file named by ``FICHES_TIMINGS`` (benchmarks)."""
     target = os.environ.get("FICHES_TIMINGS")

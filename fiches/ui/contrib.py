@@ -48,6 +48,7 @@ from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts
 from fiches.schema import SECTIONS
+from fiches.ui import config
 from fiches.ui.actions import action_button
 from fiches.ui.config import data_dir
 from fiches.ui.data import database_available, secrets, store
@@ -426,12 +427,13 @@ def session_key() -> str:
 
 
 def client_address() -> str:
-    """The client's address: the proxy's ``X-Forwarded-For`` first, else the socket's."""
+    """The client's address for the sign-in throttle (``auth.client_address``)."""
     try:
         forwarded = st.context.headers.get("X-Forwarded-For", "")
+        peer = st.context.ip_address or ""
     except Exception:  # no request (AppTest)
-        forwarded = ""
-    return forwarded.split(",")[0].strip() or (st.context.ip_address or "")
+        forwarded, peer = "", ""
+    return auth.client_address(forwarded, peer, config.trusted_proxies())
 
 
 def site_url(path: str, **params: str) -> str:
@@ -768,6 +770,23 @@ def _sign_out() -> None:
     cs.moderator_seen = None
 
 
+def _still_signed_in() -> bool:
+    """Whether this session's moderator is signed in and was active in the last 8 hours;
+    an idle session is signed out here, with a notice. Called by the page and by every
+    moderator's button (Streamlit runs a button's callback before the page)."""
+    if (
+        cs.moderator
+        and cs.moderator_seen
+        and auth.session_expired(cs.moderator_seen, datetime.now(UTC))
+    ):
+        _sign_out()
+        cs.login_notice = (
+            "info",
+            "Session de modération expirée après 8 heures sans activité : reconnectez-vous.",
+        )
+    return bool(cs.moderator)
+
+
 def signed_in() -> str:
     """The moderator's name when signed in (and not idle for 8 hours), else ""; draws the
     sign-in form when needed."""
@@ -775,15 +794,8 @@ def signed_in() -> str:
     if not hashed:
         st.info(auth.NOT_CONFIGURED_TEXT)
         return ""
-    now = datetime.now(UTC)
-    if cs.moderator and cs.moderator_seen and auth.session_expired(cs.moderator_seen, now):
-        _sign_out()
-        cs.login_notice = (
-            "info",
-            "Session de modération expirée après 8 heures sans activité : reconnectez-vous.",
-        )
-    if cs.moderator:
-        cs.moderator_seen = now
+    if _still_signed_in():
+        cs.moderator_seen = datetime.now(UTC)
         return cs.moderator
     _notice(cs.login_notice)
     with st.form("moderation-login", border=True):
@@ -795,6 +807,8 @@ def signed_in() -> str:
 
 def _decide(record_id: int, version: int, action: str, vocab: Vocabulary, taken: list[str]):
     """A moderator's button: the decision, with the corrections of the form."""
+    if not _still_signed_in():
+        return  # expired: nothing is decided; the page asks to sign in again
     edited = proposal_from_state(MODERATION)
     message = st.session_state.get("m_message") or ""
     changed = edited.to_payload() != st.session_state.get("m_loaded_payload")

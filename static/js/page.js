@@ -95,6 +95,7 @@
     [/^Expand sidebar$/, "Déplier la barre latérale"],
     [/^Show\/hide columns$/, "Afficher ou masquer des colonnes"],
     [/^file upload$/, "Déposer un fichier"],
+    [/^Copy to clipboard$/, "Copier dans le presse-papiers"],
     [/^Show password$/, "Afficher le mot de passe"],
     [/^Hide password$/, "Masquer le mot de passe"]
   ];

@@ -5,6 +5,7 @@ hostile text; a server killed during a submit; two moderators; accessibility."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import signal
 import time
@@ -35,9 +36,17 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "jardin-2026"
 TITLE = "Jardins partagés à Vierzon"
-FICHE = "jardins-partages-a-vierzon"
 PWN = "window.__pwned = 1"  # no « | »: the list separator is refused in names
 HOSTILE = f'<img src=x onerror="{PWN}"><script>{PWN}</script>'
+
+
+# a published title cannot be proposed again: one per run of a test (pytest --count)
+_RUN = itertools.count(1)
+
+
+def unique(title: str) -> str:
+    n = next(_RUN)
+    return title if n == 1 else f"{title} ({n})"
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +178,10 @@ def fill_form(page, title: str = TITLE, *, point: bool = False) -> None:
         frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
         acted(page, lambda: frame.locator(".leaflet-container").click())
         page.get_by_text(re.compile(r"^Position indiquée : ")).wait_for()
+        # the form's map names Leaflet's own buttons in French, as the dashboard's does
+        assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoomer"
+        toggle = frame.locator(".leaflet-control-layers-toggle")
+        assert toggle.get_attribute("aria-label") == "Choisir le fond de carte"
 
 
 def send(page, opened: float) -> None:
@@ -210,7 +223,21 @@ def points(page) -> int:
     return frame.evaluate("window.FicheMap.drawn().points")
 
 
-def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, new_page, alice):
+def pin_at(page, title: str) -> tuple[float, float]:
+    """Where the map puts the pin of ``title`` (alone or in a group: earlier runs of the
+    test placed theirs at the same point)."""
+    frame = map_frame(page)
+    find = """(title) => { let at = null;
+      map.eachLayer((layer) => { if (layer instanceof L.MarkerClusterGroup) {
+        layer.getLayers().forEach((m) => { if (m.options.title === title) {
+          at = [m.getLatLng().lat, m.getLatLng().lng]; } }); } });
+      return at; }"""
+    frame.wait_for_function(find, arg=title)
+    return tuple(frame.evaluate(find, title))
+
+
+def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, store, new_page, alice):
+    title = unique(TITLE)
     visitor = new_page()
     goto(visitor, site.url + "/")
     wait_for_map(visitor)
@@ -219,7 +246,7 @@ def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, new_pa
     contributor = new_page()
     opened = time.monotonic()
     goto(contributor, site.url + "/proposer")
-    fill_form(contributor, point=True)
+    fill_form(contributor, title, point=True)
     send(contributor, opened)
     receipt = contributor.locator(".st-key-contrib-receipt")
     receipt.get_by_text(re.compile(r"^Proposition n° \d+ enregistrée")).wait_for()
@@ -230,7 +257,7 @@ def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, new_pa
     refresh(moderator)
     open_proposal(moderator, proposal_id)
     preview = moderator.locator(f".st-key-preview-{proposal_id}")
-    preview.get_by_role("heading", name=TITLE).wait_for()
+    preview.get_by_role("heading", name=title).wait_for()
     assert "position indiquée par le contributeur" in preview.inner_text()
     click(moderator, "Accepter et publier")
     moderator.get_by_text("Proposition acceptée").wait_for()
@@ -240,11 +267,16 @@ def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, new_pa
         assert time.monotonic() - accepted < 5, "the accepted fiche is not on the map in 5 s"
         goto(visitor, site.url + "/")
         wait_for_map(visitor)
-    goto(visitor, f"{site.url}/?fiche={FICHE}")
-    panel = visitor.locator(f".st-key-panel-carte-{FICHE}")
-    panel.get_by_role("heading", name=TITLE).wait_for()
+    record = store.get(proposal_id)
+    fiche = record.payload["fiche_id"]
+    goto(visitor, f"{site.url}/?fiche={fiche}")
+    panel = visitor.locator(f".st-key-panel-carte-{fiche}")
+    panel.get_by_role("heading", name=title).wait_for()
     assert "Proposée en ligne, publiée le" in panel.inner_text()
     assert "Vierzon — position indiquée par le contributeur" in panel.inner_text()
+    # its pin where the contributor put it (the dataset rounds to about a metre)
+    lat, lon = record.payload["point"]
+    assert pin_at(visitor, title) == pytest.approx((lat, lon), abs=1e-4)
 
     goto(contributor, follow)  # the follow-up link says so too
     assert "État : publiée" in contributor.locator(".stMain").inner_text()
@@ -298,13 +330,17 @@ def test_a_reload_in_the_middle_of_typing_keeps_the_text(site, new_page):
     expect(box(page, "Pourquoi ? Problème à résoudre, contexte, objectifs")).to_have_value(
         "Tapé sans quitter le champ"
     )
-    assert box(page, "Titre de l'action").input_value() == "Brouillon à garder"
-    wait_idle(page)
+    expect(box(page, "Titre de l'action")).to_have_value("Brouillon à garder")
+    # the restore sends the text; the browser drops its copy once the server holds it
+    token = page.url.split("brouillon=", 1)[1].split("&")[0]
+    page.wait_for_function(
+        "(key) => localStorage.getItem(key) === null", arg=f"fiches-brouillon:{token}"
+    )
     other = new_page()  # sent to the server by the restore: the private link has it
     goto(other, page.url)
-    assert (
-        box(other, "Pourquoi ? Problème à résoudre, contexte, objectifs").input_value()
-        == "Tapé sans quitter le champ"
+    # a field is drawn a moment before Streamlit gives it its value: awaited, not read once
+    expect(box(other, "Pourquoi ? Problème à résoudre, contexte, objectifs")).to_have_value(
+        "Tapé sans quitter le champ"
     )
 
 
@@ -386,19 +422,31 @@ def test_accessibility_of_both_pages(site, store, new_page, alice):
     assert unlisted_english(page) == unlisted_english(alice) == []
 
 
-def test_a_second_server_on_the_database_then_killed_during_a_submit(servers, store, new_page):
+def test_a_second_server_on_the_database_then_killed_during_a_submit(
+    servers, store, new_page, alice
+):
     second = servers[1]
+    # a fiche accepted on the first server (the alice fixture's)
+    shared = unique("Repair café de la Rabière")
+    proposal_id, _ = submitted(store, shared)
+    refresh(alice)
+    open_proposal(alice, proposal_id)
+    click(alice, "Accepter et publier")
+    alice.get_by_text("Proposition acceptée").wait_for()
+    fiche = store.get(proposal_id).payload["fiche_id"]
+
     page = new_page()
     opened = time.monotonic()
     goto(page, second.url + "/proposer")
-    fill_form(page, "Atelier vélo du quartier")
+    title = unique("Atelier vélo du quartier")
+    fill_form(page, title)
     page.wait_for_url(re.compile(r"brouillon="))
     draft = page.url
     token = draft.split("brouillon=", 1)[1].split("&")[0]
 
     other = new_page()  # meanwhile: the fiche accepted on the first server is here too
-    goto(other, f"{second.url}/?fiche={FICHE}")
-    other.locator(f".st-key-panel-carte-{FICHE}").get_by_role("heading", name=TITLE).wait_for()
+    goto(other, f"{second.url}/?fiche={fiche}")
+    other.locator(f".st-key-panel-carte-{fiche}").get_by_role("heading", name=shared).wait_for()
 
     page.wait_for_timeout(max(0, 5_300 - (time.monotonic() - opened) * 1000))
     page.get_by_role("button", name="Envoyer la proposition").click()
@@ -406,9 +454,9 @@ def test_a_second_server_on_the_database_then_killed_during_a_submit(servers, st
     second.start()
     goto(page, draft)
     page.wait_for_function(
-        "document.body.innerText.includes('enregistrée. Merci')"
-        " || (document.querySelector('.st-key-p_titre input') || {}).value"
-        " === 'Atelier vélo du quartier'"
+        "(title) => document.body.innerText.includes('enregistrée. Merci')"
+        " || (document.querySelector('.st-key-p_titre input') || {}).value === title",
+        arg=title,
     )
     sent = store.proposal_of_draft(token)
     text = page.locator(".stMain").inner_text()

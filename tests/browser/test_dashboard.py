@@ -399,6 +399,29 @@ def test_every_page_url_on_a_fresh_server(browser, path, heading):
         fresh.stop()
 
 
+def test_first_visitors_at_once_on_a_fresh_server(browser):
+    """Several pages that open together on a fresh server (all the open pages reconnect
+    after a restart) each arrive on their page, with our menu: the one that leaves the
+    legacy ``pages/`` mode does not leave the others on Streamlit's."""
+    fresh = StreamlitServer()
+    links = {"/fiches?theme=vivre-ensemble": "Fiches", "/statistiques": "Statistiques",
+             "/a_propos": "À propos", "/dossier?bailleur=Vallogis": "Dossier"}  # fmt: skip
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        pages = {path: context.new_page() for path in links}
+        for path, page in pages.items():  # started together: no wait between them
+            page.evaluate("(url) => { location.href = url; }", fresh.url + path)
+        for path, page in pages.items():
+            wait_idle(page)  # the run counter: only our app.py's runs count
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.get_by_role("link", name="À propos").wait_for()
+            page.get_by_role("heading", name=links[path], exact=False).first.wait_for()
+            assert sidebar.get_by_text("app", exact=True).count() == 0, path
+        context.close()
+    finally:
+        fresh.stop()
+
+
 def test_table_row_selection_opens_the_panel(page, server, requests_log):
     page.goto(server.url + "/fiches?theme=budget-participatif")
     grid = page.locator('[data-testid="stDataFrame"]')

@@ -9,6 +9,7 @@ test("Streamlit's English names read in French", () => {
   assert.strictEqual(page.french("Skip to main content"), "Aller au contenu principal");
   assert.strictEqual(page.french("Help for Recherche libre"), "Aide : Recherche libre");
   assert.strictEqual(page.french("Open"), "Ouvrir la liste");
+  assert.strictEqual(page.french("Copy to clipboard"), "Copier dans le presse-papiers");
 });
 
 test("other texts are left alone", () => {
