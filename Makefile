@@ -46,7 +46,7 @@ run: assets
 ## Lint, format check and every test: the fast lane (JavaScript, unit, AppTest), then the
 ## browser lane (headless Chromium); prints the counts.
 test: test-fast /usr/bin/chromium
-	$(VENV)/bin/pytest -m browser $(BROWSER_WORKERS)
+	$(VENV)/bin/pytest -m browser --durations=20 $(BROWSER_WORKERS)
 
 ## The inner loop: lint, format check, JavaScript, unit and AppTest tests (no browser).
 test-fast: $(VENV)/.dev-installed $(NODE) $(JS_DEPS) assets

@@ -14,6 +14,7 @@ from fiches.contrib.auth import ENV_HASH, MAX_FAILED_PER_MINUTE, hash_password
 from fiches.contrib.db import ENV_URL, open_store
 from fiches.contrib.proposal import Proposal
 from fiches.contrib.storage import MAX_SUBMISSIONS_PER_HOUR
+from fiches.ui.contrib import QUEUE_PAGE
 
 PASSWORD = "jardin-2026"
 HASH = hash_password(PASSWORD)
@@ -314,3 +315,15 @@ def test_every_page_runs_with_an_accepted_fiche(db, page):
     st.cache_resource.clear()
     at = app(page, fiche="jardins-partages-a-vierzon", recueil="propositions-en-ligne")
     assert not at.exception, page
+
+
+def test_the_queue_lists_fifty_at_a_time_with_the_counts(db):
+    for i in range(QUEUE_PAGE + 1):
+        db.submit({"titre": f"Proposition {i}"}, "a@exemple.fr", session=f"s{i}")
+    at = moderator()
+    buttons = [b.label for b in at.button if b.label.startswith("n° ")]
+    assert len(buttons) == QUEUE_PAGE and buttons[0].startswith("n° 1 — Proposition 0")
+    assert any(f"sur {QUEUE_PAGE + 1}" in c.value for c in at.caption)
+    assert any(f"({QUEUE_PAGE + 1})" in o for o in at.radio[0].options)
+    next(b for b in at.button if b.label == f"Afficher {QUEUE_PAGE} de plus").click().run()
+    assert len([b for b in at.button if b.label.startswith("n° ")]) == QUEUE_PAGE + 1

@@ -452,6 +452,8 @@ def test_queue_and_published_are_in_order(store, clock):
     store.decide(ids[0], seen_version=1, action="accepter", moderator="Mo")
     assert [p.id for p in store.queue(["en_attente"])] == [ids[1]]
     assert [p.id for p in store.published()] == [ids[2], ids[0]]
+    assert [p.id for p in store.queue(["publiee"], limit=1)] == [ids[0]]  # the oldest
+    assert store.status_counts() == dict.fromkeys(STATUSES, 0) | {"en_attente": 1, "publiee": 2}
     with pytest.raises(ValueError):
         store.queue(["publie"])
 

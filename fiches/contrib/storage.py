@@ -450,16 +450,28 @@ class Store:
 
     # -- moderation ---------------------------------------------------------------------
 
-    def queue(self, statuses: Sequence[str] | None = None) -> list[ProposalRecord]:
-        """Proposals in ``statuses`` (None: every status), oldest first."""
+    def queue(
+        self, statuses: Sequence[str] | None = None, *, limit: int | None = None
+    ) -> list[ProposalRecord]:
+        """Proposals in ``statuses`` (None: every status), oldest first; the first
+        ``limit`` of them when given."""
         query = sa.select(proposals).order_by(proposals.c.created_at, proposals.c.id)
         if statuses is not None:
             unknown = set(statuses) - set(STATUSES)
             if unknown:
                 raise ValueError(f"unknown statuses: {sorted(unknown)}")
             query = query.where(proposals.c.status.in_(list(statuses)))
+        if limit is not None:
+            query = query.limit(limit)
         with self._read() as conn:
             return [_record(row) for row in conn.execute(query)]
+
+    def status_counts(self) -> dict[str, int]:
+        """How many proposals are in each status (every status, 0 included)."""
+        query = sa.select(proposals.c.status, sa.func.count()).group_by(proposals.c.status)
+        with self._read() as conn:
+            found = dict(conn.execute(query).all())
+        return {status: int(found.get(status, 0)) for status in STATUSES}
 
     def get(self, proposal_id: int) -> ProposalRecord | None:
         with self._read() as conn:

@@ -48,6 +48,7 @@ from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts
 from fiches.schema import SECTIONS
+from fiches.text import fr_int
 from fiches.ui import config
 from fiches.ui.actions import action_button
 from fiches.ui.config import data_dir
@@ -82,10 +83,12 @@ class ContribSession:
     selected: _Slot[int | None] = _Slot("m_selected", None)
     loaded: _Slot[tuple[int, int] | None] = _Slot("m_loaded", None)  # (id, version) in form
     mod_notice: _Slot[tuple[str, str] | None] = _Slot("m_notice", None)
+    queue_size = _Slot("m_queue_size", 50)  # proposals listed in the chosen status
     session_key = _Slot("contrib_session", "")
 
 
 cs = ContribSession()
+QUEUE_PAGE = 50
 
 
 # --- the field widgets ---------------------------------------------------------------------
@@ -873,11 +876,12 @@ def moderation_queue(ctx, moderator: str) -> None:
             icon=":material/refresh:",
         )
     try:
-        records = store().queue()
+        counts = store().status_counts()
+        shown = store().queue([cs.status], limit=cs.queue_size)
+        selected = store().get(cs.selected) if cs.selected is not None else None
     except DatabaseUnavailable as exc:
         st.error(escape_md(str(exc)))
         return
-    counts = {s: sum(r.status == s for r in records) for s in STATUS_LABELS}
     st.radio(
         "Propositions",
         list(STATUS_LABELS),
@@ -885,7 +889,6 @@ def moderation_queue(ctx, moderator: str) -> None:
         format_func=lambda s: f"{STATUS_LABELS[s].capitalize()} ({counts[s]})",
         horizontal=True,
     )
-    shown = [r for r in records if r.status == cs.status]
     if not shown:
         st.info("Aucune proposition dans cet état.")
     for r in shown:
@@ -897,7 +900,14 @@ def moderation_queue(ctx, moderator: str) -> None:
             type="primary" if r.id == cs.selected else "secondary",
             width="stretch",
         )
-    record = next((r for r in records if r.id == cs.selected), None)
+    if counts[cs.status] > len(shown):
+        st.caption(f"Les {len(shown)} plus anciennes sur {fr_int(counts[cs.status])}.")
+        action_button(
+            f"Afficher {QUEUE_PAGE} de plus",
+            key="m-more",
+            on_click=lambda: setattr(cs, "queue_size", cs.queue_size + QUEUE_PAGE),
+        )
+    record = selected  # shown whatever its status (it may just have been decided)
     _notice(cs.mod_notice)
     if record is None:
         return
