@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from devtools.contrib_form import TITLE, app, fill, send
 from fiches import paths
 from fiches.contrib.auth import ENV_HASH, MAX_FAILED_PER_MINUTE, hash_password
 from fiches.contrib.db import ENV_URL, open_store
@@ -18,7 +18,6 @@ from fiches.ui.contrib import QUEUE_PAGE
 
 PASSWORD = "jardin-2026"
 HASH = hash_password(PASSWORD)
-TITLE = "Jardins partagés à Vierzon"
 
 
 @pytest.fixture
@@ -31,35 +30,8 @@ def db(tmp_path, monkeypatch):
     st.cache_resource.clear()  # nor this one's for the next tests
 
 
-def app(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception
-    return at
-
-
 def texts(at: AppTest, kind: str = "markdown") -> str:
     return "\n".join(e.value for e in getattr(at, kind))
-
-
-def fill(at: AppTest, title: str = TITLE, *, objet: str = "Créer des jardins partagés.") -> None:
-    at.text_input(key="p_titre").input(title).run()
-    at.text_area(key="p_section_objet").input(objet).run()
-    at.text_area(key="p_section_comment").input("Avec les habitants.\n- 40 parcelles").run()
-    at.multiselect(key="p_themes").set_value(["vivre-ensemble"]).run()
-    at.text_input(key="p_commune_q").input("vierzon").run()
-    at.multiselect(key="p_communes").set_value(["18279"]).run()
-    at.text_input(key="p_email").input("contact@exemple.fr").run()
-
-
-def send(at: AppTest, *, waited: bool = True) -> None:
-    if waited:  # the minimum fill time, without waiting 5 s in a unit test
-        at.session_state["p_opened_at"] = time.time() - 10
-    at.button(key="contrib-send").click().run()
-    assert not at.exception
 
 
 def propose(db, title: str = TITLE) -> tuple[int, str]:

@@ -54,7 +54,7 @@ def picker_map(
         max_zoom=18,
     )
     m.default_js = [("leaflet", assets.LEAFLET_JS), *assets.picker_script_urls()]
-    m.default_css = [("leaflet_css", assets.LEAFLET_CSS)]
+    m.default_css = [("leaflet_css", assets.LEAFLET_CSS), ("fiches_map", assets.map_style_url())]
     if center is None:
         m.fit_bounds(REGIONS_BOUNDS)
     for label, url, attribution in TILES.values():

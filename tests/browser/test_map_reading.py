@@ -3,6 +3,8 @@ their true precision, clusters and basemaps that keep the reader oriented (issue
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fiches.map_data import commune_precision
@@ -209,6 +211,9 @@ def test_the_map_speaks_french_and_has_room(page, server, requests_log):
     assert frame.get_by_role("button", name="Zoomer", exact=True).count() == 1
     assert frame.get_by_role("button", name="Dézoomer", exact=True).count() == 1
     assert frame.locator("html").get_attribute("lang") == "fr"
+    # the scale in metres only: no « ft » or « mi » line shown
+    scale = frame.locator(".leaflet-control-scale")
+    assert re.fullmatch(r"\d+ k?m", scale.inner_text().strip()), scale.inner_text()
     assert page.locator(MAP_FRAME).get_attribute("title") == "Carte des actions"
     assert page.locator(MAP_FRAME).bounding_box()["width"] >= 700  # 1280×800, no fiche open
 
