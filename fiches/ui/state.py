@@ -87,7 +87,6 @@ class Session:
     # URL bookkeeping
     url_query: _Slot[dict | None] = _Slot("url_query", None)  # what this session last wrote
     url_position: _Slot[dict | None] = _Slot("url_position", None)  # its lat/lon/z part
-    url_written: _Slot[dict | None] = _Slot("url_written", None)  # the whole query written
     url_notices: _Slot[list[str]] = _Slot("url_notices", [])
     context: _Slot[Any] = _Slot("ctx", None)
     run_ms = _Slot("run_ms", 0.0)
