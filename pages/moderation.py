@@ -4,11 +4,11 @@ public fiche, with corrections, decisions and history."""
 import streamlit as st
 
 from fiches import ui
-from fiches.ui import contrib
+from fiches.ui import moderation
 
 ctx = ui.context()
 st.title("Modération des propositions", anchor=False)
-moderator = contrib.signed_in()
+moderator = moderation.signed_in()
 if not moderator:
     ui.stop()
-contrib.moderation_queue(ctx, moderator)
+moderation.moderation_queue(ctx, moderator)

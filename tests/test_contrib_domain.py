@@ -575,7 +575,7 @@ def test_export_never_holds_the_email(corpus, vocab):
 
 
 def test_text_hash_is_the_scripts():
-    from fiches.ui.contrib import text_hash
+    from fiches.ui.proposer import text_hash
 
     shared = json.loads((paths.ROOT / "tests" / "js" / "draft-hashes.json").read_text("utf-8"))
     assert {text: text_hash(text) for text in shared} == shared

@@ -10,6 +10,10 @@
 - ``panel``: the list, the count line, the fiche panel and the share buttons;
 - ``chrome``: the page's stylesheet and what every run ends with (``page.js``);
 - ``actions``: buttons whose action survives a session's first run;
+- ``contrib``: the contributions' shared pieces (session slots, field widgets, pickers,
+  preview, history, notices, private links);
+- ``proposer``: the proposal form, its draft, sending, the receipt and the follow-up page;
+- ``moderation``: sign-in and its throttle, the queue of proposals, the detail, decisions;
 - ``pages_mode``: the workaround for Streamlit's legacy ``pages/`` mode.
 
 Decisions live in the domain modules (filters, urlstate, map_data, render); this package

@@ -1,6 +1,7 @@
-"""Widgets of the contributions: the proposal form, its receipt, the follow-up page and
-the moderation queue. Decisions are in ``fiches.contrib`` (checks, conversion, storage,
-passwords); this module wires them to widgets.
+"""Pieces shared by the contributions' pages (``proposer``, ``moderation``): the session
+slots, the field widgets and their state, the pickers, the preview as the public fiche, the
+history, the notices and the private links. Decisions are in ``fiches.contrib`` (checks,
+conversion, storage, passwords); these modules wire them to widgets.
 
 One set of field widgets serves three forms, told apart by the prefix of their keys
 (``Fields``): the contributor's form (``p_``), their edit after « modifications
@@ -9,19 +10,14 @@ demandées » (``s_``) and the moderators' corrections (``m_``).
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets as secrets_module
-import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from fiches.assets import draft_script_url
-from fiches.contrib import auth
-from fiches.contrib.db import DatabaseUnavailable
 from fiches.contrib.picker import FRAME_HEIGHT, commune_outline, picker_map
 from fiches.contrib.proposal import (
     ACTION_LABELS,
@@ -32,27 +28,15 @@ from fiches.contrib.proposal import (
     Vocabulary,
     changed_fields,
     contributed_rows,
-    email_error,
     fr_datetime,
-    published_payload,
     search_communes,
     section_field,
-    to_markdown,
-    too_fast,
-    validate,
-    vocabulary,
 )
-from fiches.contrib.storage import STATUS_LABELS, TRANSITIONS, Conflict, NotFound, RateLimited
 from fiches.corpus import Corpus, contributed_tables
-from fiches.map_folium import script_json
 from fiches.markup import escape_md
 from fiches.render import fiche_facts
 from fiches.schema import SECTIONS
-from fiches.text import fr_int
-from fiches.ui import config
 from fiches.ui.actions import action_button
-from fiches.ui.config import data_dir
-from fiches.ui.data import database_available, secrets, store
 from fiches.ui.panel import fiche_header, fiche_sections
 from fiches.ui.state import _Slot
 
@@ -418,7 +402,7 @@ def preview(
         fiche_sections(fiche)
 
 
-# --- the proposal form -------------------------------------------------------------------
+# --- notices, links and the history --------------------------------------------------------
 
 
 def session_key() -> str:
@@ -427,16 +411,6 @@ def session_key() -> str:
     if not cs.session_key:
         cs.session_key = secrets_module.token_urlsafe(16)
     return cs.session_key
-
-
-def client_address() -> str:
-    """The client's address for the sign-in throttle (``auth.client_address``)."""
-    try:
-        forwarded = st.context.headers.get("X-Forwarded-For", "")
-        peer = st.context.ip_address or ""
-    except Exception:  # no request (AppTest)
-        forwarded, peer = "", ""
-    return auth.client_address(forwarded, peer, config.trusted_proxies())
 
 
 def site_url(path: str, **params: str) -> str:
@@ -451,215 +425,10 @@ def site_url(path: str, **params: str) -> str:
     return f"{root}/{path}?{urlencode(params)}"
 
 
-def _draft_payload() -> dict:
-    payload = proposal_from_state(FORM).to_payload()
-    payload["email"] = (st.session_state.get(FORM.key("email")) or "").strip()
-    return payload
-
-
-def open_draft_link(token: str) -> None:
-    """On the first run with ``?brouillon=…``: the receipt if that draft was sent, else its
-    text in the form."""
-    if cs.draft_loaded == token:
-        return
-    cs.draft_loaded = token
-    try:
-        sent = store().proposal_of_draft(token)
-        payload = None if sent else store().load_draft(token)
-    except DatabaseUnavailable as exc:
-        cs.notice = ("warning", f"Le brouillon ne peut pas être rouvert : {exc}")
-        cs.unavailable = True
-        return
-    if sent:
-        cs.receipt = sent
-    elif payload is None:
-        cs.notice = ("info", "Ce brouillon n'existe plus : la fiche repart d'un formulaire vide.")
-        return
-    else:
-        load_into_state(FORM, Proposal.from_payload(payload), str(payload.get("email") or ""))
-        cs.saved_payload = _draft_payload()
-    cs.draft_token = token
-
-
-def save_draft() -> None:
-    """Keep what is typed (server side) under the draft's private link."""
-    payload = _draft_payload()
-    if payload == cs.saved_payload or (
-        Proposal.from_payload(payload).is_empty() and not payload["email"]
-    ):
-        return
-    if not database_available():  # not waiting seconds on every run; « Envoyer » tries
-        cs.unavailable = True
-        return
-    try:
-        token = store().save_draft(cs.draft_token, payload)
-    except DatabaseUnavailable:
-        cs.unavailable = True
-        return
-    cs.unavailable = False
-    cs.draft_token, cs.saved_payload = token, payload
-    cs.draft_loaded = token
-    if st.query_params.get(DRAFT_PARAM) != token:
-        st.query_params[DRAFT_PARAM] = token
-
-
-def send(vocab: Vocabulary, titles: list[str]) -> None:
-    """« Envoyer » : checks, then one transaction; the receipt only once it is stored."""
-    cs.tried = True
-    cs.notice = None
-    proposal = proposal_from_state(FORM)
-    email = (st.session_state.get(FORM.key("email")) or "").strip()
-    errors = validate(proposal, vocab, titles=titles)
-    if message := email_error(email):
-        errors["email"] = message
-    if errors:
-        cs.notice = ("error", "La proposition n'est pas envoyée : corrigez les champs signalés.")
-        return
-    if st.session_state.get(HONEYPOT):
-        cs.notice = ("error", "Envoi refusé.")
-        return
-    if too_fast(cs.opened_at or time.time(), time.time()):
-        cs.notice = (
-            "warning",
-            "Envoi trop rapide : relisez votre proposition, puis envoyez-la dans quelques"
-            " secondes.",
-        )
-        return
-    try:
-        if cs.draft_token is None:  # never saved (the database was down): a token now
-            cs.draft_token = store().save_draft(None, _draft_payload())
-        cs.receipt = store().submit(
-            proposal.to_payload(), email, session=session_key(), draft_token=cs.draft_token
-        )
-        cs.unavailable = False
-    except RateLimited as exc:
-        cs.notice = ("warning", str(exc))
-    except DatabaseUnavailable as exc:
-        cs.unavailable = True
-        cs.notice = (
-            "error",
-            f"La proposition n'est pas envoyée : {exc} Votre texte reste dans cette page ;"
-            " vous pouvez aussi le télécharger.",
-        )
-
-
-def _new_proposal() -> None:
-    for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(FORM.prefix):
-            del st.session_state[key]
-    if DRAFT_PARAM in st.query_params:
-        del st.query_params[DRAFT_PARAM]
-    cs.draft_loaded = ""  # the link is gone: nothing to reopen
-
-
 def _notice(notice: tuple[str, str] | None) -> None:
     if notice:
         kind, text = notice
         getattr(st, kind)(escape_md(text))
-
-
-def receipt(proposal_id: int, follow_token: str) -> None:
-    link = site_url(PROPOSER_PATH, **{FOLLOW_PARAM: follow_token})
-    with st.container(border=True, key="contrib-receipt"):
-        st.success(f"Proposition n° {proposal_id} enregistrée. Merci !")
-        st.markdown(
-            "Elle sera relue par les modérateurs avant d'être publiée sur la carte. Gardez ce "
-            "lien privé : il montre l'état de votre proposition et le message des modérateurs,"
-            " et permet de la modifier s'ils vous le demandent."
-        )
-        st.markdown(f"[Suivre ma proposition]({link})")
-        st.code(link, language=None)
-    action_button("Proposer une autre fiche", key="contrib-new", on_click=_new_proposal)
-
-
-def proposal_form(ctx) -> None:
-    """The « Proposer une fiche » form, its draft, its checks and its receipt."""
-    vocab = vocabulary(data_dir())
-    token = st.query_params.get(DRAFT_PARAM)
-    if token:
-        open_draft_link(token)
-    if cs.receipt:
-        receipt(*cs.receipt)
-        return
-    if cs.opened_at is None:
-        cs.opened_at = time.time()
-    session_key()
-    titles = list(ctx.corpus.fiches["titre"])
-    proposal = proposal_from_state(FORM)
-    errors = validate(proposal, vocab, titles=titles) if cs.tried else {}
-    if cs.tried and (message := email_error(st.session_state.get(FORM.key("email")) or "")):
-        errors["email"] = message
-    _notice(cs.notice)
-    with st.container(key="contrib-form"):
-        proposal_fields(FORM, vocab, ctx.corpus, errors)
-        st.text_input("Ne pas remplir ce champ", key=HONEYPOT, label_visibility="collapsed")
-    save_draft()
-    if cs.unavailable:
-        st.warning(
-            "La base de données est injoignable : votre texte n'est pas encore enregistré. Il "
-            "reste dans cette page ; téléchargez-le pour le garder."
-        )
-    elif cs.draft_token:
-        st.caption(
-            "Brouillon enregistré. Pour le reprendre plus tard, gardez l'adresse de cette page "
-            f"(lien privé) : {escape_md(site_url(PROPOSER_PATH, **{DRAFT_PARAM: cs.draft_token}))}"
-        )
-    with st.container(horizontal=True):
-        action_button(
-            "Envoyer la proposition",
-            key="contrib-send",
-            on_click=send,
-            args=(vocab, titles),
-            type="primary",
-            icon=":material/send:",
-        )
-        st.download_button(
-            "Télécharger le texte (Markdown)",
-            functools.partial(to_markdown, proposal, vocab),
-            file_name="proposition-de-fiche.md",
-            mime="text/markdown",
-            icon=":material/download:",
-            key="contrib-download",
-        )
-    draft_script(FORM, cs.draft_token)
-
-
-def text_hash(text: str) -> str:
-    """FNV-1a (32 bits) over UTF-16 code units: the same function as ``draft.js``'s."""
-    return _text_hash(text)
-
-
-@functools.lru_cache(maxsize=512)
-def _text_hash(text: str) -> str:
-    h = 0x811C9DC5
-    data = text.encode("utf-16-le")
-    for i in range(0, len(data), 2):
-        h ^= data[i] | (data[i + 1] << 8)
-        h = (h * 0x01000193) & 0xFFFFFFFF
-    return f"{h:08x}"
-
-
-def draft_script(fields: Fields, token: str | None) -> None:
-    """``static/js/draft.js``: a copy of the text fields in the browser (localStorage) under
-    the draft's token, so that a reload in the middle of typing keeps the text the server
-    has not received yet. ``saved``: what the server holds, by hash."""
-    state = st.session_state
-    keys = fields.text_keys()
-    call = {
-        "token": token or "",
-        "fields": keys,
-        "saved": {k: text_hash(state.get(k) or "") for k in keys},
-        "run": time.monotonic_ns(),
-    }
-    st.html(
-        f'<script src="{draft_script_url()}"></script>'
-        "<script>(window.ficheDraftCalls = window.ficheDraftCalls || [])"
-        f".push({script_json(call)});window.FicheDraft && FicheDraft.flush();</script>",
-        unsafe_allow_javascript=True,
-    )
-
-
-# --- the follow-up page ----------------------------------------------------------------------
 
 
 def history(decisions, *, moderators: bool) -> None:
@@ -677,283 +446,3 @@ def history(decisions, *, moderators: bool) -> None:
         lines.append(f"- {escape_md(line)}")
     with st.container(key="contrib-history"):
         st.markdown("\n".join(lines) or "Aucune action.")
-
-
-def _resend(token: str, version: int, vocab: Vocabulary, titles: list[str]) -> None:
-    proposal = proposal_from_state(FOLLOW)
-    errors = validate(proposal, vocab, titles=titles)
-    if errors:
-        cs.follow_notice = ("error", "Non renvoyée : " + " ".join(errors.values()))
-        return
-    try:
-        store().resubmit(token, proposal.to_payload(), seen_version=version)
-    except (Conflict, ValueError, NotFound, DatabaseUnavailable) as exc:
-        cs.follow_notice = ("error", str(exc))
-        return
-    cs.follow_notice = (
-        "success",
-        "Proposition renvoyée : elle attend à nouveau la relecture des modérateurs.",
-    )
-
-
-def follow_up(ctx, token: str) -> None:
-    """The private follow-up page of a proposal: status, message, history; edit and send
-    again after « modifications demandées »."""
-    vocab = vocabulary(data_dir())
-    try:
-        record = store().by_follow_token(token)
-        decisions = store().history(record.id) if record else []
-    except DatabaseUnavailable as exc:
-        st.error(escape_md(str(exc)))
-        return
-    if record is None:
-        st.warning("Ce lien de suivi ne correspond à aucune proposition.")
-        return
-    st.subheader(f"Suivi de la proposition n° {record.id}", anchor=False)
-    st.markdown(f"**État** : {escape_md(STATUS_LABELS[record.status])}")
-    if record.message:
-        st.info("Message des modérateurs : " + escape_md(record.message))
-    _notice(cs.follow_notice)
-    proposal = Proposal.from_payload(record.payload)
-    titles = [t for t in ctx.corpus.fiches["titre"] if t != proposal.titre]
-    if record.status == "modifications_demandees":
-        if cs.follow_loaded != (token, record.version):
-            load_into_state(FOLLOW, proposal)
-            cs.follow_loaded = (token, record.version)
-        st.markdown("Modifiez votre proposition, puis renvoyez-la.")
-        proposal_fields(
-            FOLLOW, vocab, ctx.corpus, validate(proposal_from_state(FOLLOW), vocab), email=False
-        )
-        action_button(
-            "Renvoyer la proposition",
-            key="follow-send",
-            on_click=_resend,
-            args=(token, record.version, vocab, titles),
-            type="primary",
-        )
-    else:
-        st.markdown("**Aperçu de la fiche**")
-        preview(proposal, vocab, ctx.corpus, proposal_id=record.id)
-    st.markdown("**Historique**")
-    history(decisions, moderators=False)
-
-
-# --- moderation ------------------------------------------------------------------------------
-
-
-def _throttle_keys() -> list[str]:
-    address = client_address()
-    return [f"session:{session_key()}", *([f"adresse:{address}"] if address else [])]
-
-
-def _sign_in(hashed: str) -> None:
-    name = (st.session_state.get("m_login_name") or "").strip()
-    password = st.session_state.get("m_login_password") or ""
-    st.session_state["m_login_password"] = ""
-    keys = _throttle_keys()
-    try:
-        if auth.throttled(store(), keys):
-            cs.login_notice = ("error", auth.THROTTLED_TEXT)
-            return
-        if not auth.verify_password(hashed, password):
-            for key in keys:
-                store().failed_login(key)
-            cs.login_notice = ("error", auth.WRONG_PASSWORD_TEXT)
-            return
-    except DatabaseUnavailable as exc:
-        cs.login_notice = ("error", str(exc))
-        return
-    cs.login_notice = None
-    cs.moderator = name or "modération"
-    cs.moderator_seen = datetime.now(UTC)
-
-
-def _sign_out() -> None:
-    cs.moderator = ""
-    cs.moderator_seen = None
-
-
-def _still_signed_in() -> bool:
-    """Whether this session's moderator is signed in and was active in the last 8 hours;
-    an idle session is signed out here, with a notice. Called by the page and by every
-    moderator's button (Streamlit runs a button's callback before the page)."""
-    if (
-        cs.moderator
-        and cs.moderator_seen
-        and auth.session_expired(cs.moderator_seen, datetime.now(UTC))
-    ):
-        _sign_out()
-        cs.login_notice = (
-            "info",
-            "Session de modération expirée après 8 heures sans activité : reconnectez-vous.",
-        )
-    return bool(cs.moderator)
-
-
-def signed_in() -> str:
-    """The moderator's name when signed in (and not idle for 8 hours), else ""; draws the
-    sign-in form when needed."""
-    hashed = auth.configured_hash(secrets())
-    if not hashed:
-        st.info(auth.NOT_CONFIGURED_TEXT)
-        return ""
-    if _still_signed_in():
-        cs.moderator_seen = datetime.now(UTC)
-        return cs.moderator
-    _notice(cs.login_notice)
-    with st.form("moderation-login", border=True):
-        st.text_input("Votre nom (pour l'historique des décisions)", key="m_login_name")
-        st.text_input("Mot de passe de modération", key="m_login_password", type="password")
-        st.form_submit_button("Entrer", on_click=_sign_in, args=(hashed,), type="primary")
-    return ""
-
-
-def _decide(record_id: int, version: int, action: str, vocab: Vocabulary, taken: list[str]):
-    """A moderator's button: the decision, with the corrections of the form."""
-    if not _still_signed_in():
-        return  # expired: nothing is decided; the page asks to sign in again
-    edited = proposal_from_state(MODERATION)
-    message = st.session_state.get("m_message") or ""
-    changed = edited.to_payload() != st.session_state.get("m_loaded_payload")
-    publishes = action == "accepter" or (
-        action == "corriger" and st.session_state.get("m_record_status") == "publiee"
-    )
-    if (publishes or action == "corriger") and (errors := validate(edited, vocab)):
-        cs.mod_notice = ("error", "Non enregistré : " + " ".join(errors.values()))
-        return
-    if publishes:  # the rows of the fiche, built now (see ``proposal.publication``)
-        payload = published_payload(edited, proposal_id=record_id, taken=taken, vocab=vocab)
-    else:
-        payload = edited.to_payload() if changed or action == "corriger" else None
-    try:
-        store().decide(
-            record_id,
-            seen_version=version,
-            action=action,
-            moderator=cs.moderator,
-            message=message,
-            payload=payload,
-        )
-    except Conflict as exc:
-        cs.mod_notice = ("error", str(exc))
-        cs.loaded = None  # show what the other moderator did
-        return
-    except (ValueError, NotFound, DatabaseUnavailable) as exc:
-        cs.mod_notice = ("error", str(exc))
-        return
-    st.session_state["m_message"] = ""
-    cs.loaded = None
-    done = {
-        "accepter": "Proposition acceptée : la fiche est publiée sur la carte.",
-        "demander_modifications": "Modifications demandées : le message est sur le lien de suivi.",
-        "refuser": "Proposition refusée.",
-        "retirer": "Fiche retirée de la publication.",
-        "corriger": "Corrections enregistrées.",
-    }
-    cs.mod_notice = ("success", done[action])
-
-
-ACTION_BUTTONS = {
-    "accepter": "Accepter et publier",
-    "corriger": "Enregistrer les corrections",
-    "demander_modifications": "Demander des modifications",
-    "refuser": "Refuser",
-    "retirer": "Retirer de la publication",
-}
-
-
-def moderation_queue(ctx, moderator: str) -> None:
-    """Proposals by status, the selected one previewed as its public fiche, corrections,
-    decisions and history."""
-    vocab = vocabulary(data_dir())
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.markdown(f"Connecté : **{escape_md(moderator)}**")
-        action_button("Se déconnecter", key="m-sign-out", on_click=_sign_out)
-        action_button(
-            "Actualiser la liste",
-            key="m-refresh",
-            on_click=lambda: None,  # a run reads the queue again
-            icon=":material/refresh:",
-        )
-    try:
-        counts = store().status_counts()
-        shown = store().queue([cs.status], limit=cs.queue_size)
-        selected = store().get(cs.selected) if cs.selected is not None else None
-    except DatabaseUnavailable as exc:
-        st.error(escape_md(str(exc)))
-        return
-    st.radio(
-        "Propositions",
-        list(STATUS_LABELS),
-        key=ContribSession.status.key,
-        format_func=lambda s: f"{STATUS_LABELS[s].capitalize()} ({counts[s]})",
-        horizontal=True,
-    )
-    if not shown:
-        st.info("Aucune proposition dans cet état.")
-    for r in shown:
-        title = Proposal.from_payload(r.payload).titre or "(sans titre)"
-        action_button(
-            f"n° {r.id} — {escape_md(title)} — déposée le {fr_datetime(r.created_at)}",
-            key=f"m-open-{r.id}",
-            on_click=lambda rid=r.id: setattr(cs, "selected", rid),
-            type="primary" if r.id == cs.selected else "secondary",
-            width="stretch",
-        )
-    if counts[cs.status] > len(shown):
-        st.caption(f"Les {len(shown)} plus anciennes sur {fr_int(counts[cs.status])}.")
-        action_button(
-            f"Afficher {QUEUE_PAGE} de plus",
-            key="m-more",
-            on_click=lambda: setattr(cs, "queue_size", cs.queue_size + QUEUE_PAGE),
-        )
-    record = selected  # shown whatever its status (it may just have been decided)
-    _notice(cs.mod_notice)
-    if record is None:
-        return
-    moderation_detail(ctx, record, vocab)
-
-
-def moderation_detail(ctx, record, vocab: Vocabulary) -> None:
-    st.divider()
-    st.subheader(f"Proposition n° {record.id} : {STATUS_LABELS[record.status]}", anchor=False)
-    proposal = Proposal.from_payload(record.payload)
-    if cs.loaded != (record.id, record.version):
-        load_into_state(MODERATION, proposal)
-        st.session_state["m_loaded_payload"] = proposal.to_payload()
-        cs.loaded = (record.id, record.version)
-    st.session_state["m_record_status"] = record.status
-    st.caption(
-        f"Déposée le {fr_datetime(record.created_at)} ; contact (modérateurs seulement) : "
-        f"{escape_md(record.email) or 'effacé'}"
-    )
-    edited = proposal_from_state(MODERATION)
-    own = edited.fiche_id
-    taken = [fid for fid in ctx.corpus.ids if fid != own]
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown("**Aperçu, tel que la fiche sera publiée**")
-        preview(edited, vocab, ctx.corpus, proposal_id=record.id, published_at=record.published_at)
-    with right:
-        st.markdown("**Corriger**")
-        proposal_fields(MODERATION, vocab, ctx.corpus, validate(edited, vocab), email=False)
-    st.text_area(
-        "Message à la personne qui propose (obligatoire pour demander des modifications ou "
-        "refuser ; montré sur son lien de suivi)",
-        key="m_message",
-    )
-    with st.container(horizontal=True):
-        for action, label in ACTION_BUTTONS.items():
-            if record.status in TRANSITIONS[action][0]:
-                action_button(
-                    label,
-                    key=f"m-{action}",
-                    on_click=_decide,
-                    args=(record.id, record.version, action, vocab, taken),
-                    type="primary" if action == "accepter" else "secondary",
-                )
-    st.markdown("**Historique**")
-    try:
-        history(store().history(record.id), moderators=True)
-    except DatabaseUnavailable as exc:
-        st.error(escape_md(str(exc)))

@@ -22,7 +22,7 @@
   var NEW = "nouveau";  // the draft before the server gave it a token
   var state = { token: "", fields: [], saved: {}, restored: false, doc: null };
 
-  /** FNV-1a (32 bits) over UTF-16 code units, as `fiches.ui.contrib.text_hash`. */
+  /** FNV-1a (32 bits) over UTF-16 code units, as `fiches.ui.proposer.text_hash`. */
   function hash(text) {
     var h = 0x811c9dc5;
     for (var i = 0; i < text.length; i++) {
