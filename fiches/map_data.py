@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from fiches import paths
 from fiches.geobuild import STUDY_REGIONS_2015
 from fiches.store import write_atomic
-from fiches.text import clean_spaces
+from fiches.text import actions, clean_spaces
 
 PALETTE = (
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
@@ -442,8 +442,7 @@ def build_view(
 def _tooltip(name: str, fids: list[str], titles: pd.Series, where: str) -> str:
     shown = titles.reindex(fids[:MAX_AREA_TITLES]).tolist()
     more = len(fids) - len(shown)
-    count = f"{len(fids)} action{'s' if len(fids) > 1 else ''}"
-    text = f"{name} ({count} {where}) : " + " ; ".join(shown)
+    text = f"{name} ({actions(len(fids))} {where}) : " + " ; ".join(shown)
     if more:
         text += f" ; et {more} autre{'s' if more > 1 else ''}"
     return text

@@ -153,6 +153,11 @@ def fr_int(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
+def counted(n: int, noun: str) -> str:
+    """« 1 action », « 2 actions », « 10 000 propositions »: ``noun`` takes an s above 1."""
+    return f"{fr_int(n)} {noun}{'s' if n > 1 else ''}"
+
+
 def actions(n: int) -> str:
     """« 1 action », « 2 actions », « 10 000 actions »."""
-    return f"{fr_int(n)} action{'s' if n > 1 else ''}"
+    return counted(n, "action")

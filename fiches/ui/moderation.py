@@ -19,7 +19,7 @@ from fiches.contrib.proposal import (
 )
 from fiches.contrib.storage import STATUS_LABELS, TRANSITIONS, Conflict, NotFound
 from fiches.markup import escape_md
-from fiches.text import fr_int
+from fiches.text import counted, fr_int
 from fiches.ui import config
 from fiches.ui.actions import action_button
 from fiches.ui.config import data_dir
@@ -183,6 +183,8 @@ def moderation_queue(ctx, moderator: str) -> None:
             on_click=lambda: None,  # a run reads the queue again
             icon=":material/refresh:",
         )
+    if cs.status not in STATUS_LABELS:  # never a label: see the radio's captions below
+        cs.status = "en_attente"
     try:
         counts = store().status_counts()
         shown = store().queue([cs.status], limit=cs.queue_size)
@@ -194,7 +196,10 @@ def moderation_queue(ctx, moderator: str) -> None:
         "Propositions",
         list(STATUS_LABELS),
         key=ContribSession.status.key,
-        format_func=lambda s: f"{STATUS_LABELS[s].capitalize()} ({counts[s]})",
+        format_func=lambda s: STATUS_LABELS[s].capitalize(),
+        # the counts under the names, not in them: the browser sends back the label it
+        # shows, and a label that changed since (a new count) would not be read as a status
+        captions=[counted(counts[s], "proposition") for s in STATUS_LABELS],
         horizontal=True,
     )
     if not shown:
