@@ -185,7 +185,8 @@ def fill_form(page, title: str = TITLE, *, point: bool = False) -> None:
 
 
 def send(page, opened: float) -> None:
-    # the form refuses what is sent less than 5 s after it opened (simple bots)
+    # the form refuses what is sent less than 5 s after it was first drawn (simple bots):
+    # ``opened`` is read once that run has ended, so never before the server's own clock
     page.wait_for_timeout(max(0, 5_300 - (time.monotonic() - opened) * 1000))
     click(page, "Envoyer la proposition")
 
@@ -244,8 +245,8 @@ def test_propose_moderate_accept_then_on_the_map_of_another_browser(site, store,
     before = points(visitor)
 
     contributor = new_page()
-    opened = time.monotonic()
     goto(contributor, site.url + "/proposer")
+    opened = time.monotonic()  # after the run that drew the form (the server's clock starts)
     fill_form(contributor, title, point=True)
     send(contributor, opened)
     receipt = contributor.locator(".st-key-contrib-receipt")
@@ -436,8 +437,8 @@ def test_a_second_server_on_the_database_then_killed_during_a_submit(
     fiche = store.get(proposal_id).payload["fiche_id"]
 
     page = new_page()
-    opened = time.monotonic()
     goto(page, second.url + "/proposer")
+    opened = time.monotonic()  # after the run that drew the form (the server's clock starts)
     title = unique("Atelier vélo du quartier")
     fill_form(page, title)
     page.wait_for_url(re.compile(r"brouillon="))
