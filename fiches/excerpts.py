@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fiches.corpus import Corpus
-from fiches.filters import FilterState, search_phrase
+from fiches.filters import FilterState, phrase_found, phrase_in, search_phrase, search_regex
 from fiches.markup import markdown_to_plain
 from fiches.render import section_heading
 from fiches.schema import SECTION_KEYS, split_list
@@ -79,7 +79,7 @@ def match_spans(text: str, phrase: str) -> list[tuple[int, int]]:
     key = text.translate(_KEYS)
     lengths = np.frombuffer(text.translate(_LENGTHS).encode("latin-1"), dtype=np.uint8)
     ends = np.cumsum(lengths, dtype=np.int64)  # key end of each character
-    pattern = re.compile(re.escape(phrase).replace(r"\ ", " +"))
+    pattern = re.compile(search_regex(phrase))
     spans = []
     for m in pattern.finditer(key):
         start = int(np.searchsorted(ends, m.start(), side="right"))
@@ -216,7 +216,7 @@ def fiche_excerpt(
     if not phrase:
         return None
     if keys is None:
-        keys = [k for k in _searched(state) if phrase in corpus.search_index(k)[fiche_id]]
+        keys = [k for k in _searched(state) if phrase_in(corpus.search_index(k)[fiche_id], phrase)]
     found: list[tuple[int, str, tuple[tuple[str, bool], ...]]] = []  # (rank, name, parts)
     titles = {name for _, name in META_TITLES}
     for key in keys:
@@ -252,7 +252,7 @@ def matched_keys(corpus: Corpus, ids: pd.Index, state: FilterState) -> dict[str,
         return out
     for key in _searched(state):
         index = corpus.search_index(key).reindex(ids)
-        hit = index.str.contains(phrase, regex=False).to_numpy(dtype=bool)
+        hit = phrase_found(index, phrase)
         for fid in ids[hit]:
             out[fid].append(key)
     return out

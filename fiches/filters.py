@@ -216,6 +216,31 @@ def search_phrase(q: str) -> str:
     return search_key(q)
 
 
+MIN_STEM = 3  # shorter words (« d », « l », « de », « la ») are not given endings
+
+
+def search_regex(phrase: str) -> str:
+    """Where a phrase (``search_phrase``) is found in a search key: its words together, in
+    this order, each of three letters or more with the rest of its word (« budget
+    participatif » finds « budgets participatifs »; « d'habitat » does not find « david
+    habitat »); the first word may start inside another, as a plain substring does."""
+    return " +".join(
+        re.escape(word) + ("[a-z0-9]*" if len(word) >= MIN_STEM else "") for word in phrase.split()
+    )
+
+
+def phrase_found(keys: pd.Series, phrase: str) -> np.ndarray:
+    """Which search keys hold ``phrase`` (``search_regex``): the filter's one test."""
+    if " " not in phrase:  # one word: a plain substring, faster than a pattern
+        return keys.str.contains(phrase, regex=False).to_numpy(dtype=bool)
+    return keys.str.contains(search_regex(phrase), regex=True).to_numpy(dtype=bool)
+
+
+def phrase_in(key: str, phrase: str) -> bool:
+    """Whether one search key holds ``phrase`` (as ``phrase_found``)."""
+    return re.search(search_regex(phrase), key) is not None
+
+
 def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
     """Boolean Series over ``corpus.fiches``: which fiches pass every filter."""
     mask = np.ones(len(corpus.fiches), dtype=bool)
@@ -233,7 +258,7 @@ def filter_mask(corpus: Corpus, state: FilterState) -> pd.Series:
         found = np.zeros(len(corpus.fiches), dtype=bool)
         for key in keys:
             index = corpus.search_index(key)
-            found |= index.str.contains(phrase, regex=False).to_numpy(dtype=bool)
+            found |= phrase_found(index, phrase)
         mask &= found
     return pd.Series(mask, index=corpus.fiches.index)
 
