@@ -118,6 +118,19 @@ class StreamlitServer:
         self.log.close()
 
 
+def open_list(page, field) -> None:
+    """Click a sidebar list (multiselect) as a person does: into view first, then the click.
+
+    Playwright scrolls a field that is out of view and clicks at once; the scroll's event
+    comes a frame later, after the list opened, and react-aria closes an open list when its
+    field's scroll parent scrolls: the option never appears (seen when a longer caption
+    pushed « Thème » below the 800-px sidebar). Two animation frames let it pass first.
+    """
+    field.scroll_into_view_if_needed()
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    field.click()
+
+
 def script_runs(page) -> int:
     """Script runs the page has seen: ``page.js`` counts them on the root element."""
     return int(page.evaluate("Number(document.documentElement.dataset.ficheRuns || 0)"))

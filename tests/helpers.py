@@ -18,6 +18,7 @@ from devtools.browser import (  # noqa: F401  (re-exported for the tests)
     free_port,
     fresh_copy,
     map_frame,
+    open_list,
     page_state,
     script_runs,
     wait_for_map,
@@ -90,7 +91,7 @@ def choose(page, label: str, option: str) -> None:
     runs = script_runs(page)
     box = page.locator('[data-testid="stSidebar"]').get_by_label(label, exact=True)
     for _ in range(2):
-        box.click()
+        open_list(page, box)
         page.get_by_role("option", name=option, exact=True).click()
         try:
             page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', has_text=label)\

@@ -37,8 +37,8 @@ def _search_box(c: Corpus, spec: ScalarFilter) -> None:
         spec.label, key=Session.filter_key(spec.field), placeholder="ex. concertation, Joué, budget"
     )
     st.caption(
-        "Les mots sont cherchés ensemble, dans cet ordre, avec leur fin (« budget »"
-        " trouve « budgets »), sans tenir compte des accents, des majuscules ni des tirets."
+        "Les mots sont cherchés ensemble, dans cet ordre, sans tenir compte des accents,"
+        " des majuscules ni des tirets."
     )
 
 

@@ -15,7 +15,14 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from fiches.filters import FilterState, apply_filters
-from tests.helpers import PlaywrightTimeout, chips, page_state, wait_for_map, wait_idle
+from tests.helpers import (
+    PlaywrightTimeout,
+    chips,
+    open_list,
+    page_state,
+    wait_for_map,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +112,7 @@ def test_a_burst_of_theme_changes_by_keyboard_keeps_the_last_choice(page, server
     themes = corpus.options("themes")[:7]
     labels = [corpus.theme_label(t) for t in themes]
     box = _theme_box(page)
-    box.click()
+    open_list(page, box)
     for label in labels:  # seven added by keyboard: type the name, Enter
         page.keyboard.type(label)
         page.keyboard.press("Enter")
@@ -128,7 +135,7 @@ def test_a_burst_of_theme_clicks_by_mouse_keeps_the_last_choice(page, server, co
     # and react-aria closes an open list when its field's scroll parent scrolls; the next
     # option was then gone (seen in CI: 30 s on a detached option; measured 6 in 15 under
     # load with a click on the box first, 0 in 20 without).
-    _theme_box(page).click()
+    open_list(page, _theme_box(page))
     for theme in themes:
         page.get_by_role("option", name=corpus.theme_label(theme), exact=True).click()
     page.keyboard.press("Escape")
@@ -144,14 +151,14 @@ def test_mixed_bursts_keep_every_change(page, server, corpus):
     bailleur = "France Loire"
     theme = corpus.options("themes")[0]
     word = "habitat"
-    page.locator(SIDEBAR).get_by_label("Bailleur", exact=True).click()
+    open_list(page, page.locator(SIDEBAR).get_by_label("Bailleur", exact=True))
     page.get_by_role("option", name=bailleur, exact=True).click()
     page.keyboard.press("Escape")
     box = page.get_by_role("textbox", name="Recherche libre")
     box.click()
     page.keyboard.type(word)
     page.keyboard.press("Enter")
-    _theme_box(page).click()
+    open_list(page, _theme_box(page))
     page.keyboard.type(corpus.theme_label(theme))
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")

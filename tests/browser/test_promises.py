@@ -15,6 +15,7 @@ from tests.helpers import (
     choose,
     map_frame,
     map_view,
+    open_list,
     script_runs,
     wait_for_map,
     wait_idle,
@@ -289,8 +290,7 @@ def test_no_select_all_and_every_english_string_is_in_the_readme(page, server):
     assert boxes.count() >= 5
     for i in range(boxes.count()):
         box = boxes.nth(i).locator("input")
-        box.scroll_into_view_if_needed()
-        box.click()
+        open_list(page, box)
         page.get_by_role("option").first.wait_for()
         options = page.get_by_role("option").all_inner_texts()
         assert not [o for o in options if "select all" in o.lower()], (i, options[:3])

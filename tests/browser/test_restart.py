@@ -10,7 +10,7 @@ import pytest
 
 from fiches.corpus import load_corpus
 from fiches.filters import FilterState, apply_filters
-from tests.helpers import MAP_FRAME, StreamlitServer, wait_for_map, wait_idle
+from tests.helpers import MAP_FRAME, StreamlitServer, open_list, wait_for_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -111,7 +111,9 @@ def test_first_filter_after_a_restart_applies(page, sig):
             server.stop(sig)
             server.start()
         page.get_by_text(_count(total, total)).first.wait_for(timeout=60_000)
-        page.locator('[data-testid="stSidebar"]').get_by_label("Bailleur", exact=True).click()
+        open_list(
+            page, page.locator('[data-testid="stSidebar"]').get_by_label("Bailleur", exact=True)
+        )
         page.get_by_role("option", name=bailleur, exact=True).click()
         page.keyboard.press("Escape")
         page.get_by_text(_count(expected, total)).first.wait_for(timeout=30_000)
