@@ -122,7 +122,7 @@ def sync_url(state: FilterState, view: ViewState) -> ViewState:
     # The query the browser sent may predate the one this session wrote after the
     # previous run (the person acted before it arrived): the address bar then shows the
     # written one, so write when either differs (``tests/browser/test_bursts.py``). Not for
-    # the position alone: the map writes it itself, and each write is a history entry.
+    # the position alone: the map writes it itself.
     if desired != current or _without_position(desired) != session.url_query:
         st.query_params.from_dict(desired)
     session.url_query = _without_position(desired)
