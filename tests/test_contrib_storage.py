@@ -46,6 +46,31 @@ class Clock:
         self.now += timedelta(**kwargs)
 
 
+def at_once(action, count: int = 4) -> list:
+    """``action(i)`` for i in range(count), in threads released together: each result, or
+    the exception it raised, in the order of i."""
+    barrier = threading.Barrier(count)
+    outcomes: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[i] = action(i)
+        except BaseException as exc:  # returned to the test, which asserts on it
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def raised(outcomes: list) -> list[BaseException]:
+    return [o for o in outcomes if isinstance(o, BaseException)]
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def db_url(request, tmp_path_factory):
     if request.param == "sqlite":
@@ -125,22 +150,7 @@ def test_migrate_is_idempotent_and_matches_the_tables(engine):
 def test_servers_starting_together_migrate_once(backend, tmp_path):
     def race(url: str) -> None:
         engines = [db.make_engine(url) for _ in range(4)]
-        barrier = threading.Barrier(len(engines))
-        errors: list[BaseException] = []
-
-        def start(engine) -> None:
-            barrier.wait()
-            try:
-                db.migrate(engine)
-            except BaseException as exc:  # reported below with the others
-                errors.append(exc)
-
-        threads = [threading.Thread(target=start, args=(e,)) for e in engines]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        assert raised(at_once(lambda i: db.migrate(engines[i]), len(engines))) == []
         assert count(engines[0], "state") == 1
         assert Store(engines[0]).published_version().endswith("-0")
         for e in engines:
@@ -199,25 +209,13 @@ def test_one_draft_sent_from_several_tabs_at_once_makes_one_proposal(store, engi
     token = store.save_draft(None, PAYLOAD)
     url = engine.url.render_as_string(hide_password=False)
     tabs = [Store(db.make_engine(url)) for _ in range(4)]  # each its own session
-    barrier = threading.Barrier(len(tabs))
-    receipts: list[tuple[int, str]] = []
-    errors: list[BaseException] = []
-
-    def send(index: int, tab: Store) -> None:
-        barrier.wait()
-        try:
-            receipts.append(tab.submit(PAYLOAD, "a@b.fr", session=f"tab{index}", draft_token=token))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=send, args=item) for item in enumerate(tabs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    receipts = at_once(
+        lambda i: tabs[i].submit(PAYLOAD, "a@b.fr", session=f"tab{i}", draft_token=token),
+        len(tabs),
+    )
     for tab in tabs:
         tab.engine.dispose()
-    assert errors == []
+    assert raised(receipts) == []
     assert len(set(receipts)) == 1 and len(receipts) == len(tabs)
     assert count(engine, "proposals") == 1
 
@@ -394,31 +392,24 @@ def test_two_moderators_at_the_same_instant_exactly_one_wins(engine, store):
     proposal_id, version = submitted(store)
     url = engine.url.render_as_string(hide_password=False)
     stores = [Store(db.make_engine(url)) for _ in range(4)]
-    barrier = threading.Barrier(len(stores))
-    outcomes: list[str] = []
 
-    def act(index: int, moderator_store: Store) -> None:
-        barrier.wait()
-        try:
-            moderator_store.decide(
-                proposal_id,
-                seen_version=version,
-                action="corriger",
-                moderator=f"M{index}",
-                payload={**PAYLOAD, "quoi": f"version {index}"},
-            )
-            outcomes.append("won")
-        except Conflict:
-            outcomes.append("told")
+    def act(index: int) -> str:
+        stores[index].decide(
+            proposal_id,
+            seen_version=version,
+            action="corriger",
+            moderator=f"M{index}",
+            payload={**PAYLOAD, "quoi": f"version {index}"},
+        )
+        return "won"
 
-    threads = [threading.Thread(target=act, args=item) for item in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = at_once(act, len(stores))
     for s in stores:
         s.engine.dispose()
-    assert sorted(outcomes) == ["told"] * 3 + ["won"]
+    assert [o for o in raised(outcomes) if not isinstance(o, Conflict)] == []
+    assert sorted("told" if isinstance(o, Conflict) else o for o in outcomes) == ["told"] * 3 + [
+        "won"
+    ]
     assert store.get(proposal_id).version == version + 1
     assert len(store.history(proposal_id)) == 2
 
