@@ -77,9 +77,14 @@ MAP_SCRIPTS = (
 )
 
 
+def _default_js(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(name, versioned URL)`` of our scripts, in this order (folium's default_js)."""
+    return [(name.removesuffix(".js").replace("-", "_"), _versioned(name)) for name in names]
+
+
 def map_script_urls() -> list[tuple[str, str]]:
-    """``(name, versioned URL)`` of every map script, in load order (folium's default_js)."""
-    return [(name.removesuffix(".js").replace("-", "_"), _versioned(name)) for name in MAP_SCRIPTS]
+    """Every map script, in load order."""
+    return _default_js(MAP_SCRIPTS)
 
 
 def map_style_url() -> str:
@@ -91,9 +96,8 @@ def page_script_url() -> str:
 
 
 def picker_script_urls() -> list[tuple[str, str]]:
-    """The proposal form's map scripts (folium's default_js), after Leaflet's."""
-    return [(name.removesuffix(".js").replace("-", "_"), _versioned(name))
-            for name in ("fiches-map-controls.js", "picker.js")]  # fmt: skip
+    """The proposal form's map scripts, after Leaflet's."""
+    return _default_js(("fiches-map-controls.js", "picker.js"))
 
 
 def draft_script_url() -> str:
